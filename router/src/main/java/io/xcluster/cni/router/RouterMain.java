@@ -1,0 +1,35 @@
+package io.xcluster.cni.router;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code xcluster-cni} program. Its main job is {@code daemon}: keep one kernel route per peer
+ * pod CIDR, tagged with a protocol number that says the route is ours. The other subcommands help a
+ * person see and prepare what the daemon does.
+ *
+ * <p>This class only wires the commands together.
+ */
+@Command(
+    name = "xcluster-cni",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionCommand.Provider.class,
+    description = "Routes pod networks between Kubernetes nodes, without a tunnel.",
+    subcommands = {VersionCommand.class, CidrCommand.class})
+public final class RouterMain implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The command line with every subcommand, for main and for tests. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new RouterMain());
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}
