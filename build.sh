@@ -89,9 +89,25 @@ LAUNCHER
 ##     process test in network namespaces. Ends with Maven's test summary.
 cmd_test() {
 	cmd_env
+	prerequisites
 	cd $dir
 	mvn -B spotless:check || die "Formatting: run 'mvn spotless:apply'"
 	mvn -B verify
+}
+
+# prerequisites
+#   The Debian packages the tests and the demo use; installed when missing and we are root.
+prerequisites() {
+	local missing=
+	test -x /usr/lib/cni/host-local || missing="$missing containernetworking-plugins"
+	which ip > /dev/null 2>&1 || missing="$missing iproute2"
+	which ping > /dev/null 2>&1 || missing="$missing iputils-ping"
+	test -n "$missing" || return 0
+	test "$(id -u)" = 0 || die "Missing Debian packages:$missing (install them as root)"
+	log "Installing$missing"
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends $missing > /dev/null \
+		|| die "apt-get install$missing"
 }
 
 # Get the command
