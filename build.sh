@@ -92,7 +92,30 @@ cmd_test() {
 	prerequisites
 	cd $dir
 	mvn -B spotless:check || die "Formatting: run 'mvn spotless:apply'"
+	rm -rf */target/surefire-reports */target/failsafe-reports
 	mvn -B verify
+	local rc=$?
+	test_summary
+	return $rc
+}
+
+# test_summary
+#   One line over every module's surefire and failsafe reports:
+#   "tests: N passed, N failed, N skipped".
+test_summary() {
+	cat $dir/*/target/surefire-reports/TEST-*.xml \
+		$dir/*/target/failsafe-reports/TEST-*.xml 2>/dev/null \
+	| sed -n 's,^<testsuite [^>]*,&,p' | awk '
+		{
+			for (i = 1; i <= NF; i++) {
+				if (split($i, kv, "=") != 2) continue
+				gsub(/"/, "", kv[2])
+				if (kv[1] == "tests") t += kv[2]
+				else if (kv[1] == "failures" || kv[1] == "errors") f += kv[2]
+				else if (kv[1] == "skipped") s += kv[2]
+			}
+		}
+		END { printf "tests: %d passed, %d failed, %d skipped\n", t - f - s, f, s }'
 }
 
 # prerequisites
