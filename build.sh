@@ -1,10 +1,6 @@
 #! /bin/sh
+## build.sh <command> [--option=value]   Build, test and try xcluster-cni.
 ##
-## build.sh --
-##
-##   Build, test and try xcluster-cni. Commands:
-##
-## Each command is a shell function cmd_<name>; the "##" lines are the help text.
 
 prg=$(basename $0)
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -17,7 +13,7 @@ die() {
 	exit 1
 }
 help() {
-	grep '^##' $me | cut -c3-
+	grep '^##' $me | cut -c4-
 	rm -rf $tmp
 	exit 0
 }
@@ -28,8 +24,7 @@ log() {
 	echo "$prg: $*" >&2
 }
 
-##   env
-##     Print the settings the other commands use.
+##   env      Print the settings the other commands use (JAVA_HOME, versions, output dir)
 cmd_env() {
 	test "$envread" = "yes" && return 0
 	envread=yes
@@ -45,13 +40,11 @@ cmd_env() {
 		echo "__out=$__out"
 		echo "__version=$__version"
 		"$JAVA_HOME/bin/java" -version 2>&1 | head -1
-		mvn -v 2>/dev/null | head -1
+		mvn -B -v 2>/dev/null | head -1
 	fi
 }
 
-##   build
-##     Compile, package and lay out runnable programs in _output/:
-##     _output/bin/xcluster-cni (the router) on a jlink'd runtime.
+##   build    Compile and lay out runnable programs in _output/bin (jlink'd runtime included)
 cmd_build() {
 	cmd_env
 	cd $dir
@@ -84,9 +77,7 @@ exec "\$top/runtime/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:a
 LAUNCHER
 }
 
-##   test
-##     Check formatting, run every unit test, and (as root) every kernel and
-##     process test in network namespaces. Ends with Maven's test summary.
+##   test     Formatting check, unit tests, and (as root) kernel tests in network namespaces
 cmd_test() {
 	cmd_env
 	prerequisites
