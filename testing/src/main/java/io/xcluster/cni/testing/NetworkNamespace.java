@@ -40,6 +40,17 @@ public final class NetworkNamespace implements AutoCloseable {
     return ns;
   }
 
+  /**
+   * A namespace made by someone else, e.g. the one a child process was started in. Closing it
+   * deletes it, so only its owner should.
+   */
+  public static NetworkNamespace existing(String name) {
+    if (!java.nio.file.Files.exists(Path.of("/run/netns", name))) {
+      throw new IllegalArgumentException("no network namespace " + name);
+    }
+    return new NetworkNamespace(name);
+  }
+
   public String name() {
     return name;
   }
