@@ -1,5 +1,6 @@
 package io.xcluster.cni.router.install;
 
+import io.xcluster.cni.annotations.IpLiteral;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -141,14 +142,18 @@ public final class Installer {
     if (mtu.isEmpty()) {
       log.accept(
           "WARNING: no interface carries "
-              + addresses
+              + text(addresses)
               + "; MTU "
               + FALLBACK_MTU
               + " (set --mtu to choose)");
       return FALLBACK_MTU;
     }
-    log.accept("MTU " + mtu.getAsInt() + " (of the interface carrying " + addresses + ")");
+    log.accept("MTU " + mtu.getAsInt() + " (of the interface carrying " + text(addresses) + ")");
     return mtu.getAsInt();
+  }
+
+  private static String text(List<InetAddress> addresses) {
+    return addresses.stream().map(IpLiteral::format).toList().toString();
   }
 
   private void report(Path file, boolean written) {

@@ -42,11 +42,13 @@ public record PluginVersion(List<Integer> numbers, String preRelease)
   }
 
   /**
-   * Finds the version in a plugin's "about" text, e.g. {@code CNI host-local plugin v1.1.1}.
-   * Debian's builds print {@code version unknown}: that is empty, not an error.
+   * Finds the version in the first line of a plugin's "about" text, e.g. {@code CNI host-local
+   * plugin v1.1.1}. Debian's builds print {@code version unknown}: that is empty, not an error. The
+   * second line lists the CNI spec versions and must not be mistaken for the plugin's.
    */
   public static Optional<PluginVersion> find(String about) {
-    Matcher m = VERSION.matcher(about);
+    String first = about.strip().lines().findFirst().orElse("");
+    Matcher m = VERSION.matcher(first);
     return m.find() ? Optional.of(of(m)) : Optional.empty();
   }
 
