@@ -152,7 +152,7 @@ final class InstallCommand implements Callable<Integer> {
               instance.serviceAccount().caPem(),
               instance.serviceAccount().token());
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     } catch (IOException e) {
       err.println("xcluster-cni install: cannot read the service account: " + e.getMessage());
       return 1;
@@ -218,8 +218,8 @@ final class InstallCommand implements Callable<Integer> {
       }
       plugins.sort(null);
     }
-    if (mtu < 0) {
-      throw new IllegalArgumentException("--mtu " + mtu + " is negative");
+    if (mtu != 0 && (mtu < 576 || mtu > 65535)) {
+      throw new IllegalArgumentException("--mtu " + mtu + " is not in 576..65535 (0: find it)");
     }
     return new Installer.Spec(
         instance.layout(),
