@@ -2,6 +2,7 @@ package io.xcluster.cni.router;
 
 import io.kubernetes.client.util.ClientBuilder;
 import io.xcluster.cni.annotations.IpLiteral;
+import io.xcluster.cni.router.install.ImageLayout;
 import io.xcluster.cni.router.install.Installer;
 import io.xcluster.cni.router.install.InstanceOptions;
 import io.xcluster.cni.router.install.KubeNodeAddressSource;
@@ -99,7 +100,7 @@ final class InstallCommand implements Callable<Integer> {
 
   @Option(
       names = "--kube-node-bundle",
-      defaultValue = "${env:KUBE_NODE_BUNDLE:-/opt/xcluster-cni/kube-node}",
+      defaultValue = "${env:KUBE_NODE_BUNDLE:-" + ImageLayout.KUBE_NODE_BUNDLE + "}",
       description =
           "kube-node's directory in the image; empty for none (default ${DEFAULT-VALUE}).")
   String kubeNodeBundle;
@@ -112,7 +113,7 @@ final class InstallCommand implements Callable<Integer> {
 
   @Option(
       names = "--plugins-dir",
-      defaultValue = "${env:PLUGINS_DIR:-/opt/xcluster-cni/cni-plugins}",
+      defaultValue = "${env:PLUGINS_DIR:-" + ImageLayout.PLUGINS_DIR + "}",
       description = {
         "Plugin binaries (host-local, bridge) to install where the node lacks them or has",
         "older ones; empty for none (default ${DEFAULT-VALUE})."
