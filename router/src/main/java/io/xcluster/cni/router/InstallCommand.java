@@ -38,10 +38,11 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "install",
-    description = {
-      "Install the CNI plugins, kube-node's kubeconfig and (main network) the CNI conf on this",
-      "node. Run by the DaemonSet's init container with the host's dirs mounted under /host."
-    })
+    description =
+        "Install the CNI plugins, kube-node's kubeconfig and (main network) the CNI conf on"
+            + " this node. Run by the DaemonSet's init container with the host's dirs mounted"
+            + " under /host.",
+    mixinStandardHelpOptions = true)
 final class InstallCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -69,20 +70,18 @@ final class InstallCommand implements Callable<Integer> {
   @Option(
       names = "--mtu",
       defaultValue = "${env:MTU:-0}",
-      description = {
-        "The pods' MTU (env MTU). Default 0: the MTU of the interface that carries the",
-        "node's address."
-      })
+      description =
+          "The pods' MTU (env MTU). Default 0: the MTU of the interface that carries the"
+              + " node's address.")
   int mtu;
 
   @Option(
       names = "--node-address",
       split = ",",
       defaultValue = "${env:NODE_ADDRESS}",
-      description = {
-        "The node's address(es) for the MTU lookup (env NODE_ADDRESS). Default: read the",
-        "Node: the address annotation, else its InternalIPs."
-      })
+      description =
+          "The node's address(es) for the MTU lookup (env NODE_ADDRESS). Default: read the"
+              + " Node: the address annotation, else its InternalIPs.")
   List<String> nodeAddresses;
 
   @Option(
@@ -114,10 +113,9 @@ final class InstallCommand implements Callable<Integer> {
   @Option(
       names = "--plugins-dir",
       defaultValue = "${env:PLUGINS_DIR:-" + ImageLayout.PLUGINS_DIR + "}",
-      description = {
-        "Plugin binaries (host-local, bridge) to install where the node lacks them or has",
-        "older ones; empty for none (default ${DEFAULT-VALUE})."
-      })
+      description =
+          "Plugin binaries (host-local, bridge) to install where the node lacks them or has"
+              + " older ones; empty for none (default ${DEFAULT-VALUE}).")
   String pluginsDir;
 
   @Option(

@@ -22,10 +22,10 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "uninstall",
-    description = {
-      "Remove this network instance's routes, kubeconfig and (main network) CNI conf from",
-      "this node. The plugins stay: other instances and running pods use them."
-    })
+    description =
+        "Remove this network instance's routes, kubeconfig and (main network) CNI conf from"
+            + " this node. The plugins stay: other instances and running pods use them.",
+    mixinStandardHelpOptions = true)
 final class UninstallCommand implements Callable<Integer> {
   /**
    * Until the rtnetlink route table is merged, uninstall cannot reach the kernel. The lead wires

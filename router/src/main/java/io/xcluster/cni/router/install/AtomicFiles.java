@@ -7,14 +7,18 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -144,6 +148,33 @@ public final class AtomicFiles {
       }
       throw e;
     }
+  }
+
+  /**
+   * Removes temporary files that a killed writer left in {@code dir}: only ours (by name), and only
+   * those older than {@code age}, so a concurrent writer's file in flight is never touched.
+   *
+   * @return how many were removed
+   */
+  public static int removeStaleTemporaries(Path dir, Duration age) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    Instant before = Instant.now().minus(age);
+    int removed = 0;
+    try (DirectoryStream<Path> tmps = Files.newDirectoryStream(dir, ".*" + TMP_SUFFIX)) {
+      for (Path t : tmps) {
+        try {
+          if (Files.getLastModifiedTime(t, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)
+              && Files.deleteIfExists(t)) {
+            removed++;
+          }
+        } catch (NoSuchFileException e) {
+          // Renamed or removed meanwhile.
+        }
+      }
+    }
+    return removed;
   }
 
   /** A fresh temporary name next to {@code target}. */

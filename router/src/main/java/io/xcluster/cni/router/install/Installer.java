@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -23,6 +24,9 @@ import java.util.function.Consumer;
 public final class Installer {
   /** The MTU used when no interface carries the node's address. */
   public static final int FALLBACK_MTU = 1500;
+
+  /** A temporary file this old was left by a writer that died (writes take milliseconds). */
+  static final Duration STALE_TEMPORARY = Duration.ofMinutes(10);
 
   /** What to install. */
   public record Spec(
@@ -91,6 +95,13 @@ public final class Installer {
 
     InstanceLayout layout = spec.layout();
     Files.createDirectories(layout.ownDir());
+    int stale = 0;
+    for (Path dir : List.of(layout.binDir(), layout.netDir(), layout.ownDir())) {
+      stale += AtomicFiles.removeStaleTemporaries(dir, STALE_TEMPORARY);
+    }
+    if (stale > 0) {
+      log.accept("removed " + stale + " temporary file(s) a killed installer left");
+    }
     report(
         layout.nodeNameFile(),
         AtomicFiles.writeIfChanged(

@@ -22,20 +22,21 @@ public final class InstanceOptions {
   @Option(
       names = "--instance",
       defaultValue = "${env:INSTANCE:-" + InstanceLayout.DEFAULT_INSTANCE + "}",
-      description = {
-        "This network instance's name (env INSTANCE, default ${DEFAULT-VALUE}): names its",
-        "kubeconfig, so instances never overwrite each other's. Use the DaemonSet's name."
-      })
+      description =
+          "This network instance's name (env INSTANCE, default ${DEFAULT-VALUE}): names its"
+              + " kubeconfig, so instances never overwrite each other's. Use the DaemonSet's"
+              + " name.")
   String instance;
 
   @Option(
       names = "--network-role",
       defaultValue = "${env:NETWORK_ROLE:-main}",
       converter = NetworkRole.Converter.class,
-      description = {
-        "main: the pod network, with " + InstanceLayout.CONF_FILE + "; secondary: a Multus",
-        "network whose config is a NetworkAttachmentDefinition (env NETWORK_ROLE, default main)."
-      })
+      description =
+          "main: the pod network, with "
+              + InstanceLayout.CONF_FILE
+              + "; secondary: a Multus network whose config is a NetworkAttachmentDefinition"
+              + " (env NETWORK_ROLE, default main).")
   NetworkRole role;
 
   @Option(
@@ -66,10 +67,9 @@ public final class InstanceOptions {
   @Option(
       names = "--api-server",
       defaultValue = "${env:API_SERVER}",
-      description = {
-        "The API server URL kube-node uses (env API_SERVER). Default: the in-cluster service",
-        "from KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT."
-      })
+      description =
+          "The API server URL kube-node uses (env API_SERVER). Default: the in-cluster service"
+              + " from KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT.")
   URI apiServer;
 
   /** Where this instance's files go. */

@@ -94,6 +94,7 @@ public final class PluginInstaller {
     Path linkTarget = Path.of(STORE, dirName).resolve(launcher);
 
     try (InstallLock lock = InstallLock.acquire(store.resolve(LOCK))) {
+      removeAbandonedCopies(store);
       Installed installed = installed(link, name, launcher);
       Action action;
       String detail;
@@ -235,6 +236,18 @@ public final class PluginInstaller {
       }
     }
     return new Installed(Kind.FOREIGN, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * Removes half-copied bundles of an installer that was killed. Called under the lock, and copies
+   * are only made under the lock, so every one found is abandoned.
+   */
+  private static void removeAbandonedCopies(Path store) throws IOException {
+    try (DirectoryStream<Path> tmps = Files.newDirectoryStream(store, ".tmp-*")) {
+      for (Path t : tmps) {
+        Trees.delete(t);
+      }
+    }
   }
 
   /** Removes this plugin's bundle directories other than the current and the previous one. */

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,5 +78,20 @@ class AtomicFilesTest {
     assertThat(name).startsWith(".").endsWith(AtomicFiles.TMP_SUFFIX);
     assertThat(name).doesNotEndWith(".conf").doesNotEndWith(".conflist").doesNotEndWith(".json");
     assertThat(tmp.getParent()).isEqualTo(dir);
+  }
+
+  @Test
+  void onlyOldTemporaryFilesOfOursAreCleanedUp() throws Exception {
+    Path old = Files.writeString(AtomicFiles.temporary(dir.resolve("host-local")), "partial");
+    Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+    Path inFlight = Files.writeString(AtomicFiles.temporary(dir.resolve("bridge")), "writing");
+    Path notOurs = Files.writeString(dir.resolve(".other.tmp"), "theirs");
+    Files.setLastModifiedTime(notOurs, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+
+    assertThat(AtomicFiles.removeStaleTemporaries(dir, Duration.ofMinutes(10))).isEqualTo(1);
+
+    assertThat(old).doesNotExist();
+    assertThat(inFlight).exists();
+    assertThat(notOurs).exists();
   }
 }

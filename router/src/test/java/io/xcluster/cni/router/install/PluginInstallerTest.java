@@ -216,4 +216,14 @@ class PluginInstallerTest {
     assertThat(r.detail()).contains("cannot compare");
     assertThat(bin.resolve("host-local")).content().contains("v1.0.0");
   }
+
+  @Test
+  void aCopyAbandonedByAKilledInstallerIsRemovedAndDoesNotBlockTheInstall() throws Exception {
+    Path abandoned =
+        Files.createDirectories(bin.resolve(PluginInstaller.STORE).resolve(".tmp-dead"));
+    Files.writeString(abandoned.resolve("half"), "x");
+    assertThat(install(bundle(tmp, "A"), "0.2.0", false).action()).isEqualTo(Action.INSTALLED);
+    assertThat(abandoned).doesNotExist();
+    assertThat(runKubeNode()).isEqualTo("kube-node A");
+  }
 }
