@@ -396,6 +396,33 @@ class ManifestsTest {
     }
   }
 
+  @Test
+  void theUninstallPodAgreesWithTheUninstallCommandAndTheMainNetwork() throws IOException {
+    V1Pod pod =
+        one(
+            Yaml.loadAll(manifests.resolve("examples/uninstall-node-pod.yaml").toFile()),
+            V1Pod.class);
+    V1Container c = pod.getSpec().getContainers().getFirst();
+    assertThat(c.getCommand()).containsExactly(ImageLayout.PROGRAM, "uninstall");
+    CommandSpec uninstall =
+        RouterMain.commandLine().getSubcommands().get("uninstall").getCommandSpec();
+    Map<String, OptionSpec> byEnv = optionsByEnv(uninstall);
+    for (V1EnvVar e : c.getEnv()) {
+      if (!LAUNCHER_ENV.contains(e.getName())) {
+        assertThat(byEnv).as("uninstall reads env " + e.getName()).containsKey(e.getName());
+      }
+    }
+    Manifest m = new Manifest(null, null, null, null);
+    for (String name : List.of("INSTANCE", "NETWORK_ROLE")) {
+      assertThat(m.env(c, name)).isEqualTo(main.env(main.install(), name));
+    }
+    assertThat(m.env(c, "PROTOCOL")).isEqualTo(main.env(main.router(), "PROTOCOL"));
+    assertThat(hostPaths(pod.getSpec(), c))
+        .containsEntry(InstanceLayout.DEFAULT_HOST_NET_DIR, defaultOf(uninstall, "--cni-net-dir"));
+    assertThat(c.getSecurityContext().getCapabilities().getAdd()).containsExactly("NET_ADMIN");
+    assertThat(pod.getSpec().getHostNetwork()).isTrue();
+  }
+
   /**
    * The daemon arrives with the router-ctl branch; once {@code daemon} is registered this checks
    * that it reads every env var the router containers set (the lead completes the port check).
