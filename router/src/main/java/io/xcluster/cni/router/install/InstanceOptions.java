@@ -1,5 +1,7 @@
 package io.xcluster.cni.router.install;
 
+import io.kubernetes.client.openapi.ApiClient;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,11 +16,6 @@ import picocli.CommandLine.Option;
  * /host}.
  */
 public final class InstanceOptions {
-  /** The environment variables these options read; the manifests test checks them. */
-  public static final String ENV_INSTANCE = "INSTANCE";
-
-  public static final String ENV_NETWORK_ROLE = "NETWORK_ROLE";
-
   @Option(
       names = "--instance",
       defaultValue = "${env:INSTANCE:-" + InstanceLayout.DEFAULT_INSTANCE + "}",
@@ -72,6 +69,16 @@ public final class InstanceOptions {
               + " from KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT.")
   URI apiServer;
 
+  @Option(
+      names = "--token-source",
+      defaultValue = "${env:TOKEN_SOURCE:-projected}",
+      converter = TokenSourceKind.Converter.class,
+      description =
+          "Where kube-node's token comes from (env TOKEN_SOURCE): projected, the pod's own token"
+              + " rewritten on rotation; or token-request, 24 h tokens for the pod's service"
+              + " account, which outlive the pod (needs create on serviceaccounts/token).")
+  TokenSourceKind tokenSource;
+
   /** Where this instance's files go. */
   public InstanceLayout layout() {
     return new InstanceLayout(binDir, netDir, hostNetDir, instance);
@@ -93,9 +100,54 @@ public final class InstanceOptions {
             getenv.apply("KUBERNETES_SERVICE_HOST"), getenv.apply("KUBERNETES_SERVICE_PORT"));
   }
 
-  /** The refresher the daemon runs for this instance's kubeconfig. */
-  public TokenRefresher tokenRefresher(Function<String, String> getenv, Duration period) {
-    return new TokenRefresher(serviceAccount(), layout(), server(getenv), period);
+  /**
+   * The refresher the daemon runs for this instance's kubeconfig.
+   *
+   * @param getenv the environment (for the in-cluster API server)
+   * @param client the daemon's API client, used for TokenRequest
+   * @throws IOException when the service account cannot be identified (TokenRequest)
+   */
+  public TokenRefresher tokenRefresher(Function<String, String> getenv, ApiClient client)
+      throws IOException {
+    ServiceAccountFiles sa = serviceAccount();
+    TokenSource source =
+        switch (tokenSource) {
+          case PROJECTED -> TokenSource.projected(sa, TokenRefresher.DEFAULT_PERIOD);
+          case TOKEN_REQUEST -> {
+            String[] id = sa.identity();
+            yield new TokenRequestSource(
+                client, id[0], id[1], TokenRequestSource.DEFAULT_VALIDITY, Duration.ofMinutes(1));
+          }
+        };
+    return new TokenRefresher(
+        source,
+        sa,
+        layout(),
+        server(getenv),
+        TokenRefresher.DEFAULT_PERIOD,
+        TokenRefresher.DEFAULT_RETRY);
+  }
+
+  /** Where the kubeconfig's token comes from. */
+  public enum TokenSourceKind {
+    /** The pod's projected token, rewritten when the kubelet rotates it. */
+    PROJECTED,
+    /** TokenRequest tokens for the pod's service account, 24 h, renewed early. */
+    TOKEN_REQUEST;
+
+    /** Accepts projected / token-request in any case. */
+    public static final class Converter implements CommandLine.ITypeConverter<TokenSourceKind> {
+      @Override
+      public TokenSourceKind convert(String value) {
+        for (TokenSourceKind k : values()) {
+          if (k.name().replace('_', '-').equalsIgnoreCase(value.strip())) {
+            return k;
+          }
+        }
+        throw new CommandLine.TypeConversionException(
+            "\"" + value + "\" is not a token source: use projected or token-request");
+      }
+    }
   }
 
   /** Which kind of network an instance serves. */

@@ -16,13 +16,25 @@ final class InstallFixtures {
 
   private InstallFixtures() {}
 
-  /** A JWT-shaped token whose claims say {@code sub}; not signed by anything. */
-  static String token(String sub) {
+  /**
+   * A JWT-shaped token for service account kube-system/{@code name}, expiring in 2100; not signed
+   * by anything.
+   */
+  static String token(String name) {
+    return jwt("system:serviceaccount:kube-system:" + name, 4102444800L);
+  }
+
+  /** A token that expired in 2020. */
+  static String expiredToken() {
+    return jwt("system:serviceaccount:kube-system:old", 1577836800L);
+  }
+
+  static String jwt(String sub, long exp) {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
     return b64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8))
         + "."
         + b64.encodeToString(
-            ("{\"sub\":\"" + sub + "\",\"exp\":4102444800}").getBytes(StandardCharsets.UTF_8))
+            ("{\"sub\":\"" + sub + "\",\"exp\":" + exp + "}").getBytes(StandardCharsets.UTF_8))
         + ".c2lnbmF0dXJl";
   }
 

@@ -14,6 +14,8 @@ import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PolicyRule;
+import io.kubernetes.client.openapi.models.V1Role;
+import io.kubernetes.client.openapi.models.V1RoleBinding;
 import io.kubernetes.client.openapi.models.V1ServiceAccount;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
@@ -66,6 +68,8 @@ class ManifestsTest {
       V1ServiceAccount serviceAccount,
       V1ClusterRole role,
       V1ClusterRoleBinding binding,
+      V1Role tokenRole,
+      V1RoleBinding tokenBinding,
       V1DaemonSet daemonSet) {
     V1PodSpec pod() {
       return daemonSet.getSpec().getTemplate().getSpec();
@@ -107,6 +111,8 @@ class ManifestsTest {
         one(objects, V1ServiceAccount.class),
         one(objects, V1ClusterRole.class),
         one(objects, V1ClusterRoleBinding.class),
+        one(objects, V1Role.class),
+        one(objects, V1RoleBinding.class),
         one(objects, V1DaemonSet.class));
   }
 
@@ -166,6 +172,23 @@ class ManifestsTest {
                     .isEqualTo(m.serviceAccount().getMetadata().getNamespace());
               });
       assertThat(m.pod().getServiceAccountName()).isEqualTo(name);
+
+      // TokenRequest for its own service account only, in its own namespace.
+      String ns = m.serviceAccount().getMetadata().getNamespace();
+      assertThat(m.tokenRole().getMetadata().getNamespace()).isEqualTo(ns);
+      assertThat(m.tokenRole().getRules())
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.getResources()).containsExactly("serviceaccounts/token");
+                assertThat(r.getResourceNames()).containsExactly(name);
+                assertThat(r.getVerbs()).containsExactly("create");
+              });
+      assertThat(m.tokenBinding().getRoleRef().getName())
+          .isEqualTo(m.tokenRole().getMetadata().getName());
+      assertThat(m.tokenBinding().getSubjects())
+          .singleElement()
+          .satisfies(s -> assertThat(s.getName()).isEqualTo(name));
       assertThat(m.daemonSet().getMetadata().getNamespace()).isEqualTo("kube-system");
     }
   }
@@ -382,6 +405,23 @@ class ManifestsTest {
   @Test
   void theRouterMountsExactlyTheDirectoryItsTokenRefresherWrites() {
     CommandSpec install = RouterMain.commandLine().getSubcommands().get("install").getCommandSpec();
+    Map<String, OptionSpec> shared =
+        optionsByEnv(CommandSpec.forAnnotatedObject(new InstanceOptions()));
+    for (Manifest m : List.of(main, secondary)) {
+      for (V1EnvVar e : m.router().getEnv()) {
+        OptionSpec o = shared.get(e.getName());
+        if (o != null && e.getValue() != null) {
+          // The daemon mixes in InstanceOptions: its values must parse there too.
+          assertThat(
+                  new CommandLine(new RouterMain())
+                      .parseArgs("install", o.longestName() + "=" + e.getValue()))
+              .as(e.getName() + "=" + e.getValue())
+              .isNotNull();
+        }
+      }
+      assertThat(shared).containsKey("TOKEN_SOURCE");
+      assertThat(m.env(m.router(), "TOKEN_SOURCE")).isEqualTo("token-request");
+    }
     for (Manifest m : List.of(main, secondary)) {
       Map<String, String> mounts = hostPaths(m.pod(), m.router());
       String ownHost = InstanceLayout.DEFAULT_HOST_NET_DIR + "/" + InstanceLayout.OWN_DIR;
@@ -412,7 +452,7 @@ class ManifestsTest {
         assertThat(byEnv).as("uninstall reads env " + e.getName()).containsKey(e.getName());
       }
     }
-    Manifest m = new Manifest(null, null, null, null);
+    Manifest m = new Manifest(null, null, null, null, null, null);
     for (String name : List.of("INSTANCE", "NETWORK_ROLE")) {
       assertThat(m.env(c, name)).isEqualTo(main.env(main.install(), name));
     }

@@ -2,6 +2,7 @@ package io.xcluster.cni.router.install;
 
 import static io.xcluster.cni.router.install.InstallFixtures.mode;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -54,7 +55,7 @@ class TokenRefresherTest {
   void aRotatedTokenIsWrittenOnTheFileEventWellBeforeThePeriod() throws Exception {
     // A one-hour period: only the inotify watch can make the rewrite happen in this test.
     try (TokenRefresher r =
-        new TokenRefresher(new ServiceAccountFiles(sa), layout, SERVER, Duration.ofHours(1))
+        TokenRefresher.projected(new ServiceAccountFiles(sa), layout, SERVER, Duration.ofHours(1))
             .start()) {
       assertThat(
               eventually(
@@ -79,7 +80,8 @@ class TokenRefresherTest {
     // Writing the token file in place, not through ..data, still changes it; a short period
     // catches even a change the watch would not report (token is a link into ..data).
     try (TokenRefresher r =
-        new TokenRefresher(new ServiceAccountFiles(sa), layout, SERVER, Duration.ofMillis(200))
+        TokenRefresher.projected(
+                new ServiceAccountFiles(sa), layout, SERVER, Duration.ofMillis(200))
             .start()) {
       assertThat(
               eventually(
@@ -99,7 +101,7 @@ class TokenRefresherTest {
   @Test
   void aBrokenTokenIsReportedAndTheOldKubeconfigStaysUntilAGoodOneComes() throws Exception {
     try (TokenRefresher r =
-        new TokenRefresher(new ServiceAccountFiles(sa), layout, SERVER, Duration.ofHours(1))
+        TokenRefresher.projected(new ServiceAccountFiles(sa), layout, SERVER, Duration.ofHours(1))
             .start()) {
       assertThat(
               eventually(
@@ -123,11 +125,51 @@ class TokenRefresherTest {
   @Test
   void refreshNowWritesOnlyWhenSomethingChanged() throws Exception {
     TokenRefresher r =
-        new TokenRefresher(new ServiceAccountFiles(sa), layout, SERVER, Duration.ofMinutes(1));
-    assertThat(r.refreshNow()).isTrue();
-    assertThat(r.refreshNow()).isFalse();
+        TokenRefresher.projected(
+            new ServiceAccountFiles(sa), layout, SERVER, Duration.ofMinutes(1));
+    r.refreshNow();
+    Object inode = Files.getAttribute(layout.kubeconfig(), "unix:ino");
+    r.refreshNow();
+    assertThat(Files.getAttribute(layout.kubeconfig(), "unix:ino")).isEqualTo(inode);
     InstallFixtures.rotate(sa, InstallFixtures.token("next"), "..2026_01_01_01_00_00.0");
-    assertThat(r.refreshNow()).isTrue();
+    assertThat(r.refreshNow().expiry()).contains(Instant.ofEpochSecond(4102444800L));
+    assertThat(Files.getAttribute(layout.kubeconfig(), "unix:ino")).isNotEqualTo(inode);
+    assertThat(kubeconfigHas(InstallFixtures.token("next"))).isTrue();
     assertThat(r.lastSuccess()).isAfter(Instant.EPOCH);
+  }
+
+  @Test
+  void anExpiredProjectedTokenIsAnErrorNotWritten() throws Exception {
+    TokenRefresher r =
+        TokenRefresher.projected(
+            new ServiceAccountFiles(sa), layout, SERVER, Duration.ofMinutes(1));
+    r.refreshNow();
+    InstallFixtures.rotate(sa, InstallFixtures.expiredToken(), "..2026_01_01_01_00_00.1");
+    assertThatThrownBy(r::refreshNow).hasMessageContaining("expired");
+    assertThat(kubeconfigHas(InstallFixtures.token("first"))).isTrue();
+  }
+
+  @Test
+  void aRemovedKubeconfigIsPutBackWithinThePeriod() throws Exception {
+    try (TokenRefresher r =
+        TokenRefresher.projected(
+                new ServiceAccountFiles(sa), layout, SERVER, Duration.ofMillis(200))
+            .start()) {
+      assertThat(
+              eventually(
+                  Duration.ofSeconds(10), () -> kubeconfigHas(InstallFixtures.token("first"))))
+          .isTrue();
+      Files.delete(layout.kubeconfig());
+      assertThat(
+              eventually(
+                  Duration.ofSeconds(20), () -> kubeconfigHas(InstallFixtures.token("first"))))
+          .isTrue();
+      assertThat(mode(layout.kubeconfig())).isEqualTo("rw-------");
+    }
+  }
+
+  @Test
+  void theServiceAccountIsIdentifiedFromTheTokensSubject() throws Exception {
+    assertThat(new ServiceAccountFiles(sa).identity()).containsExactly("kube-system", "first");
   }
 }
