@@ -1,5 +1,6 @@
 package io.xcluster.cni.router;
 
+import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.xcluster.cni.annotations.IpLiteral;
 import io.xcluster.cni.router.install.ImageLayout;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -141,19 +143,24 @@ final class InstallCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Installer.Spec s;
-    Kubeconfig kubeconfig;
     try {
       s = spec();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    } catch (IOException e) {
+      err.println("xcluster-cni install: " + describe(e));
+      return 1;
+    }
+    Kubeconfig kubeconfig;
+    try {
       kubeconfig =
           new Kubeconfig(
               instance.layout().instance(),
               instance.server(getenv),
               instance.serviceAccount().caPem(),
               instance.serviceAccount().token());
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
-    } catch (IOException e) {
-      err.println("xcluster-cni install: cannot read the service account: " + e.getMessage());
+    } catch (IOException | IllegalArgumentException e) {
+      err.println("xcluster-cni install: cannot make kube-node's kubeconfig: " + describe(e));
       return 1;
     }
     NodeAddressSource nodes =
@@ -172,7 +179,7 @@ final class InstallCommand implements Callable<Integer> {
     try {
       installer.install(s, kubeconfig);
     } catch (IOException | RuntimeException e) {
-      err.println("xcluster-cni install: " + e.getMessage());
+      err.println("xcluster-cni install: " + describe(e));
       return 1;
     }
     out.println("installed network instance " + s.layout().instance() + " on " + s.nodeName());
@@ -234,11 +241,18 @@ final class InstallCommand implements Callable<Integer> {
         force);
   }
 
+  /** A file error's message is often just the path; say what happened to it. */
+  private static String describe(Exception e) {
+    return e instanceof FileSystemException
+        ? e.getClass().getSimpleName() + ": " + e.getMessage()
+        : e.getMessage();
+  }
+
   private static Optional<String> optional(String s) {
     return s == null || s.isBlank() ? Optional.empty() : Optional.of(s.strip());
   }
 
-  private static io.kubernetes.client.openapi.ApiClient inClusterClient() throws IOException {
+  private static ApiClient inClusterClient() throws IOException {
     return ClientBuilder.cluster().build();
   }
 }

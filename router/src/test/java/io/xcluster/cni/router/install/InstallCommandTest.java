@@ -102,7 +102,9 @@ class InstallCommandTest {
   void aMissingServiceAccountIsReportedNotAStackTrace() {
     int rc = run(install("--service-account-dir=" + tmp.resolve("nope")).toArray(String[]::new));
     assertThat(rc).isEqualTo(1);
-    assertThat(err.toString()).contains("cannot read the service account").doesNotContain("\tat ");
+    assertThat(err.toString())
+        .contains("cannot make kube-node's kubeconfig: NoSuchFileException")
+        .doesNotContain("\tat ");
   }
 
   @Test
