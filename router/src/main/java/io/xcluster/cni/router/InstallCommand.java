@@ -151,17 +151,28 @@ final class InstallCommand implements Callable<Integer> {
       err.println("xcluster-cni install: " + describe(e));
       return 1;
     }
-    Kubeconfig kubeconfig;
-    try {
-      kubeconfig =
-          new Kubeconfig(
-              instance.layout().instance(),
-              instance.server(getenv),
-              instance.serviceAccount().caPem(),
-              instance.serviceAccount().token());
-    } catch (IOException | IllegalArgumentException e) {
-      err.println("xcluster-cni install: cannot make kube-node's kubeconfig: " + describe(e));
-      return 1;
+    Optional<Kubeconfig> kubeconfig = Optional.empty();
+    if (Files.isDirectory(instance.serviceAccount().dir())) {
+      try {
+        kubeconfig =
+            Optional.of(
+                new Kubeconfig(
+                    instance.layout().instance(),
+                    instance.server(getenv),
+                    instance.serviceAccount().caPem(),
+                    instance.serviceAccount().token()));
+      } catch (IOException | IllegalArgumentException e) {
+        err.println("xcluster-cni install: cannot make kube-node's kubeconfig: " + describe(e));
+        return 1;
+      }
+    } else {
+      // Not in a pod (a static install, a test rig): kube-node's kubeconfig comes from elsewhere.
+      out.println(
+          "WARNING: no service account at "
+              + instance.serviceAccount().dir()
+              + ": kube-node's kubeconfig "
+              + instance.layout().kubeconfig()
+              + " not written");
     }
     NodeAddressSource nodes =
         name ->

@@ -80,8 +80,13 @@ public final class Installer {
     this.log = log;
   }
 
-  /** Runs every step; the first failure stops it with a message naming the step. */
-  public void install(Spec spec, Kubeconfig kubeconfig) throws IOException {
+  /**
+   * Runs every step; the first failure stops it with a message naming the step.
+   *
+   * @param kubeconfig kube-node's kubeconfig; empty when this process has no service account, and
+   *     the kubeconfig is provided some other way
+   */
+  public void install(Spec spec, Optional<Kubeconfig> kubeconfig) throws IOException {
     if (spec.kubeNode().isPresent()) {
       Bundle b = spec.kubeNode().get();
       log.accept(
@@ -108,9 +113,12 @@ public final class Installer {
             layout.nodeNameFile(),
             (spec.nodeName() + "\n").getBytes(StandardCharsets.UTF_8),
             AtomicFiles.READABLE));
-    report(
-        layout.kubeconfig(),
-        AtomicFiles.writeIfChanged(layout.kubeconfig(), kubeconfig.bytes(), AtomicFiles.PRIVATE));
+    if (kubeconfig.isPresent()) {
+      report(
+          layout.kubeconfig(),
+          AtomicFiles.writeIfChanged(
+              layout.kubeconfig(), kubeconfig.get().bytes(), AtomicFiles.PRIVATE));
+    }
 
     if (!spec.mainNetwork()) {
       log.accept("secondary network: " + layout.confFile().getFileName() + " not written");

@@ -3,8 +3,10 @@ package io.xcluster.cni.router.install;
 import io.kubernetes.client.openapi.ApiClient;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -43,14 +45,14 @@ public final class InstanceOptions {
   Path binDir;
 
   @Option(
-      names = "--cni-net-dir",
-      defaultValue = "${env:CNI_NET_DIR:-/host" + InstanceLayout.DEFAULT_HOST_NET_DIR + "}",
+      names = "--cni-conf-dir",
+      defaultValue = "${env:CNI_CONF_DIR:-/host" + InstanceLayout.DEFAULT_HOST_NET_DIR + "}",
       description = "The host's CNI conf dir as mounted here (default ${DEFAULT-VALUE}).")
   Path netDir;
 
   @Option(
-      names = "--host-cni-net-dir",
-      defaultValue = "${env:HOST_CNI_NET_DIR:-" + InstanceLayout.DEFAULT_HOST_NET_DIR + "}",
+      names = "--host-cni-conf-dir",
+      defaultValue = "${env:HOST_CNI_CONF_DIR:-" + InstanceLayout.DEFAULT_HOST_NET_DIR + "}",
       description =
           "The same dir as the host sees it, for paths in files (default ${DEFAULT-VALUE}).")
   Path hostNetDir;
@@ -101,15 +103,20 @@ public final class InstanceOptions {
   }
 
   /**
-   * The refresher the daemon runs for this instance's kubeconfig.
+   * The refresher the daemon runs for this instance's kubeconfig (not started), or empty when this
+   * process has no service account (not in a pod: then, as for {@code install}, the kubeconfig is
+   * provided some other way).
    *
    * @param getenv the environment (for the in-cluster API server)
    * @param client the daemon's API client, used for TokenRequest
    * @throws IOException when the service account cannot be identified (TokenRequest)
    */
-  public TokenRefresher tokenRefresher(Function<String, String> getenv, ApiClient client)
+  public Optional<TokenRefresher> tokenRefresher(Function<String, String> getenv, ApiClient client)
       throws IOException {
     ServiceAccountFiles sa = serviceAccount();
+    if (!Files.isDirectory(sa.dir())) {
+      return Optional.empty();
+    }
     TokenSource source =
         switch (tokenSource) {
           case PROJECTED -> TokenSource.projected(sa, TokenRefresher.DEFAULT_PERIOD);
@@ -119,13 +126,14 @@ public final class InstanceOptions {
                 client, id[0], id[1], TokenRequestSource.DEFAULT_VALIDITY, Duration.ofMinutes(1));
           }
         };
-    return new TokenRefresher(
-        source,
-        sa,
-        layout(),
-        server(getenv),
-        TokenRefresher.DEFAULT_PERIOD,
-        TokenRefresher.DEFAULT_RETRY);
+    return Optional.of(
+        new TokenRefresher(
+            source,
+            sa,
+            layout(),
+            server(getenv),
+            TokenRefresher.DEFAULT_PERIOD,
+            TokenRefresher.DEFAULT_RETRY));
   }
 
   /** Where the kubeconfig's token comes from. */

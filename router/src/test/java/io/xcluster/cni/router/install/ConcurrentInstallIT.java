@@ -51,7 +51,7 @@ class ConcurrentInstallIT {
                         "--instance=" + instances[i][0],
                         "--network-role=" + instances[i][1],
                         "--cni-bin-dir=" + bin,
-                        "--cni-net-dir=" + net,
+                        "--cni-conf-dir=" + net,
                         "--service-account-dir=" + sa,
                         "--api-server=https://10.96.0.1:443",
                         "--node-name=node-1",

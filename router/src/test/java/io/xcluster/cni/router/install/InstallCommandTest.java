@@ -46,7 +46,7 @@ class InstallCommandTest {
   private List<String> install(String... extra) {
     Map<String, String> options = new LinkedHashMap<>();
     options.put("--cni-bin-dir", bin.toString());
-    options.put("--cni-net-dir", net.toString());
+    options.put("--cni-conf-dir", net.toString());
     options.put("--service-account-dir", sa.toString());
     options.put("--api-server", "https://10.96.0.1:443");
     options.put("--node-name", "node-1");
@@ -99,26 +99,42 @@ class InstallCommandTest {
   }
 
   @Test
-  void aMissingServiceAccountIsReportedNotAStackTrace() {
-    int rc = run(install("--service-account-dir=" + tmp.resolve("nope")).toArray(String[]::new));
+  void anUnusableServiceAccountIsReportedNotAStackTrace() throws Exception {
+    Files.delete(sa.resolve("ca.crt"));
+    int rc = run(install().toArray(String[]::new));
     assertThat(rc).isEqualTo(1);
     assertThat(err.toString())
         .contains("cannot make kube-node's kubeconfig: NoSuchFileException")
         .doesNotContain("\tat ");
+    assertThat(net.resolve("10-xcluster-cni.conf")).doesNotExist();
+  }
+
+  @Test
+  void withoutAServiceAccountEverythingButTheKubeconfigIsInstalled() throws Exception {
+    // Not in a pod (a static install, a test rig): the kubeconfig comes from elsewhere.
+    int rc =
+        run(
+            install("--service-account-dir=" + tmp.resolve("none"), "--mtu=1400")
+                .toArray(String[]::new));
+    assertThat(rc).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("WARNING: no service account at");
+    assertThat(net.resolve("10-xcluster-cni.conf")).exists();
+    assertThat(net.resolve("xcluster-cni/node-name")).exists();
+    assertThat(net.resolve("xcluster-cni/xcluster-cni.kubeconfig")).doesNotExist();
   }
 
   @Test
   void uninstallRemovesTheFilesAndSaysWhyRoutesNeedTheKernelTable() throws Exception {
     assertThat(run(install("--mtu=1400").toArray(String[]::new))).isZero();
 
-    int rc = run("uninstall", "--cni-bin-dir=" + bin, "--cni-net-dir=" + net, "--keep-routes");
+    int rc = run("uninstall", "--cni-bin-dir=" + bin, "--cni-conf-dir=" + net, "--keep-routes");
 
     assertThat(rc).as(err.toString()).isZero();
     assertThat(net.resolve("10-xcluster-cni.conf")).doesNotExist();
     assertThat(net.resolve("xcluster-cni")).doesNotExist();
     assertThat(bin.resolve("kube-node")).exists();
 
-    rc = run("uninstall", "--cni-bin-dir=" + bin, "--cni-net-dir=" + net);
+    rc = run("uninstall", "--cni-bin-dir=" + bin, "--cni-conf-dir=" + net);
     assertThat(rc).isEqualTo(1);
     assertThat(err.toString()).contains("--keep-routes");
   }

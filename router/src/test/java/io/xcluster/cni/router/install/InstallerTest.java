@@ -79,9 +79,10 @@ class InstallerTest {
         false);
   }
 
-  private static Kubeconfig kubeconfig(String instance, String token) {
-    return new Kubeconfig(
-        instance, SERVER, InstallFixtures.CA.getBytes(), InstallFixtures.token(token));
+  private static Optional<Kubeconfig> kubeconfig(String instance, String token) {
+    return Optional.of(
+        new Kubeconfig(
+            instance, SERVER, InstallFixtures.CA.getBytes(), InstallFixtures.token(token)));
   }
 
   private static JsonNode json(Path f) throws IOException {

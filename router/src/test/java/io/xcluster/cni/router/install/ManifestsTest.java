@@ -392,9 +392,9 @@ class ManifestsTest {
       Map<String, String> mounts = hostPaths(m.pod(), c);
       assertThat(defaultOf(install, "--cni-bin-dir"))
           .isEqualTo(mounts.get(InstanceLayout.DEFAULT_HOST_BIN_DIR));
-      assertThat(defaultOf(install, "--cni-net-dir"))
+      assertThat(defaultOf(install, "--cni-conf-dir"))
           .isEqualTo(mounts.get(InstanceLayout.DEFAULT_HOST_NET_DIR));
-      assertThat(defaultOf(install, "--host-cni-net-dir"))
+      assertThat(defaultOf(install, "--host-cni-conf-dir"))
           .isEqualTo(InstanceLayout.DEFAULT_HOST_NET_DIR);
       assertThat(InstanceLayout.HOST_NODE_NAME_FILE)
           .startsWith(InstanceLayout.DEFAULT_HOST_NET_DIR + "/");
@@ -429,7 +429,7 @@ class ManifestsTest {
       InstanceLayout layout =
           new InstanceLayout(
               Path.of(defaultOf(install, "--cni-bin-dir")),
-              Path.of(defaultOf(install, "--cni-net-dir")),
+              Path.of(defaultOf(install, "--cni-conf-dir")),
               Path.of(InstanceLayout.DEFAULT_HOST_NET_DIR),
               m.env(m.router(), "INSTANCE"));
       assertThat(Path.of(mounts.get(ownHost))).isEqualTo(layout.ownDir());
@@ -458,7 +458,7 @@ class ManifestsTest {
     }
     assertThat(m.env(c, "PROTOCOL")).isEqualTo(main.env(main.router(), "PROTOCOL"));
     assertThat(hostPaths(pod.getSpec(), c))
-        .containsEntry(InstanceLayout.DEFAULT_HOST_NET_DIR, defaultOf(uninstall, "--cni-net-dir"));
+        .containsEntry(InstanceLayout.DEFAULT_HOST_NET_DIR, defaultOf(uninstall, "--cni-conf-dir"));
     assertThat(c.getSecurityContext().getCapabilities().getAdd()).containsExactly("NET_ADMIN");
     assertThat(pod.getSpec().getHostNetwork()).isTrue();
   }

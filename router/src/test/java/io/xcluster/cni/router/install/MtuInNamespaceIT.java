@@ -58,7 +58,7 @@ class MtuInNamespaceIT {
                 List.of(
                     "install",
                     "--cni-bin-dir=" + bin,
-                    "--cni-net-dir=" + net,
+                    "--cni-conf-dir=" + net,
                     "--service-account-dir=" + sa,
                     "--api-server=https://10.96.0.1:443",
                     "--node-name=node-1",
