@@ -124,6 +124,20 @@ prerequisites() {
 		|| die "apt-get install$missing"
 }
 
+##   image [--tag=repository:version]
+##     Build the container image (Dockerfile: the build runs inside a Temurin 25
+##     JDK image). Needs a container engine; says so plainly when there is none.
+cmd_image() {
+	cmd_env
+	test -n "$__tag" || __tag=ghcr.io/xcluster-cni/xcluster-cni:$__version
+	command -v docker > /dev/null 2>&1 || \
+		die "No container engine: 'docker' is not installed. The image cannot be built here."
+	docker info > /dev/null 2>&1 || \
+		die "No container engine: 'docker info' fails (no daemon reachable). The image cannot be built here."
+	DOCKER_BUILDKIT=1 docker build -f $dir/Dockerfile -t $__tag $dir || die "docker build $__tag"
+	log "built image $__tag"
+}
+
 # Get the command
 cmd=$1
 shift
