@@ -18,6 +18,8 @@ COPY testing testing
 COPY annotations annotations
 COPY router router
 COPY kube-node-ipam kube-node-ipam
+COPY e2e e2e
+COPY bench bench
 RUN --mount=type=cache,target=/root/.m2 ./build.sh build
 
 # ---- cni-plugins: Debian's host-local and bridge ----
