@@ -40,6 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 
 /**
  * A small Kubernetes API server on {@code 127.0.0.1}, over plain HTTP or HTTPS, for tests and
@@ -130,6 +131,7 @@ public final class FakeApiServer implements AutoCloseable {
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, LongAdder> requestCounts = new ConcurrentHashMap<>();
   private final int port;
+  private volatile BiConsumer<String, String> requestHook = (verb, path) -> {};
 
   // Everything below is guarded by `lock`; watches wait on it.
   private final Object lock = new Object();
@@ -413,6 +415,15 @@ public final class FakeApiServer implements AutoCloseable {
   }
 
   /**
+   * Runs {@code hook} with the verb and path (as in {@link #requests()}) of every request, before
+   * the server handles it: for tests that must change state at an exact point, such as a write that
+   * races a client's read-modify-write. The hook runs on the request's thread; null removes it.
+   */
+  public void beforeEachRequest(BiConsumer<String, String> hook) {
+    requestHook = hook == null ? (verb, path) -> {} : hook;
+  }
+
+  /**
    * Takes the server down (open watches end, the listening socket closes, clients get "connection
    * refused") or brings it back up on the same port. Test-facing writes keep working while down;
    * watches resuming afterwards get every change they missed.
@@ -536,6 +547,7 @@ public final class FakeApiServer implements AutoCloseable {
       Map<String, String> query = parseQuery(exchange.getRequestURI().getRawQuery());
       String verb = verb(method, path, query);
       requestCounts.computeIfAbsent(verb + " " + path, k -> new LongAdder()).increment();
+      requestHook.accept(verb, path);
       try {
         synchronized (lock) {
           if (unavailable) {
