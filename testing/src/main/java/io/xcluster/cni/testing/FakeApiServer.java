@@ -9,7 +9,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -679,7 +679,7 @@ public final class FakeApiServer implements AutoCloseable {
           if (isTrue(query.get("watch"))) {
             watch(exchange, at, query);
           } else {
-            sendBytes(exchange, 200, list(at, query));
+            list(exchange, at, query);
           }
         }
         case "POST" -> {
@@ -932,7 +932,12 @@ public final class FakeApiServer implements AutoCloseable {
     return all.subMap(at.namespace + "/", at.namespace + "0"); // '0' follows '/'
   }
 
-  private byte[] list(Located at, Map<String, String> query) throws IOException {
+  /**
+   * Answers a list. The items are the stored byte arrays themselves, written straight to the
+   * response after the lock is released: 10 000 realistic Nodes (125 MB) are never copied.
+   */
+  private void list(HttpExchange exchange, Located at, Map<String, String> query)
+      throws IOException {
     Selector selector = Selector.parse(query.get("fieldSelector"), query.get("labelSelector"));
     int limit = query.containsKey("limit") ? Integer.parseInt(query.get("limit")) : 0;
     String from =
@@ -940,7 +945,7 @@ public final class FakeApiServer implements AutoCloseable {
             ? new String(
                 Base64.getUrlDecoder().decode(query.get("continue")), StandardCharsets.UTF_8)
             : null;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    List<byte[]> selected = new ArrayList<>();
     String next = null;
     long rv;
     synchronized (lock) {
@@ -949,46 +954,51 @@ public final class FakeApiServer implements AutoCloseable {
       if (from != null) {
         items = items.tailMap(from + "\0");
       }
-      int count = 0;
-      boolean first = true;
-      out.write("\"items\":[".getBytes(StandardCharsets.UTF_8));
+      String previousKey = null;
       for (Map.Entry<String, byte[]> item : items.entrySet()) {
         if (selector != Selector.ALL && !selector.test(parseObject(item.getValue()))) {
+          previousKey = item.getKey();
           continue;
         }
-        if (limit > 0 && count == limit) {
+        if (limit > 0 && selected.size() == limit) {
           next =
-              Base64.getUrlEncoder()
-                  .encodeToString(
-                      items.headMap(item.getKey()).lastKey().getBytes(StandardCharsets.UTF_8));
+              Base64.getUrlEncoder().encodeToString(previousKey.getBytes(StandardCharsets.UTF_8));
           break;
         }
-        if (!first) {
-          out.write(',');
-        }
-        out.write(item.getValue());
-        first = false;
-        count++;
+        selected.add(item.getValue());
+        previousKey = item.getKey();
       }
-      out.write(']');
     }
     ObjectNode metadata = JSON.createObjectNode().put("resourceVersion", Long.toString(rv));
     if (next != null) {
       metadata.put("continue", next);
     }
-    String head =
-        "{\"kind\":\""
-            + at.resource.kind()
-            + "List\",\"apiVersion\":\""
-            + at.resource.groupVersion()
-            + "\",\"metadata\":"
-            + JSON.writeValueAsString(metadata)
-            + ",";
-    ByteArrayOutputStream list = new ByteArrayOutputStream(out.size() + head.length() + 1);
-    list.write(head.getBytes(StandardCharsets.UTF_8));
-    out.writeTo(list);
-    list.write('}');
-    return list.toByteArray();
+    byte[] head =
+        ("{\"kind\":\""
+                + at.resource.kind()
+                + "List\",\"apiVersion\":\""
+                + at.resource.groupVersion()
+                + "\",\"metadata\":"
+                + JSON.writeValueAsString(metadata)
+                + ",\"items\":[")
+            .getBytes(StandardCharsets.UTF_8);
+    long length = head.length + Math.max(0, selected.size() - 1) + 2;
+    for (byte[] item : selected) {
+      length += item.length;
+    }
+    exchange.getResponseHeaders().set("Content-Type", JSON_TYPE);
+    exchange.sendResponseHeaders(200, length);
+    try (OutputStream out = new BufferedOutputStream(exchange.getResponseBody(), 1 << 16)) {
+      out.write(head);
+      for (int i = 0; i < selected.size(); i++) {
+        if (i > 0) {
+          out.write(',');
+        }
+        out.write(selected.get(i));
+      }
+      out.write(']');
+      out.write('}');
+    }
   }
 
   /** What a watch sends next: events, an end, or a bookmark. */
