@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.extended.event.EventType;
+import io.kubernetes.client.extended.event.legacy.EventRecorder;
+import io.kubernetes.client.extended.event.legacy.LegacyEventBroadcaster;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
@@ -13,6 +16,7 @@ import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.EventsV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.EventsV1Event;
+import io.kubernetes.client.openapi.models.V1EventSource;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1NodeList;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -233,6 +237,45 @@ class FakeApiServerTest {
           .extracting(CoreV1Event::getMessage)
           .containsExactly("bad value");
       assertThat(server.requestCount("create", "/api/v1/namespaces/default/events")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void clientJavasEventRecorderCreatesThenPatchesARepeatedEvent() throws Exception {
+    try (FakeApiServer server = FakeApiServer.start()) {
+      ApiClient client = ClientBuilder.kubeconfig(kubeconfig(server)).build();
+      LegacyEventBroadcaster broadcaster = new LegacyEventBroadcaster(new CoreV1Api(client));
+      EventRecorder recorder =
+          broadcaster.newRecorder(new V1EventSource().component("xcluster-cni"));
+      broadcaster.startRecording();
+      V1ObjectReference node = new V1ObjectReference().kind("Node").name("n1").uid("uid-1");
+      try {
+        recorder.event(node, EventType.Warning, "BadAnnotation", "bad value %s", "x");
+        await(() -> server.events().size() == 1);
+        recorder.event(node, EventType.Warning, "BadAnnotation", "bad value %s", "x");
+        await(() -> server.events().getFirst().get("count").asInt() == 2);
+      } finally {
+        broadcaster.shutdown();
+      }
+
+      assertThat(server.events()).hasSize(1);
+      assertThat(server.events().getFirst().at("/involvedObject/name").asText()).isEqualTo("n1");
+      assertThat(server.requests())
+          .containsEntry("create /api/v1/namespaces/default/events", 1L)
+          .containsEntry("patch /api/v1/namespaces/default/events/" + eventName(server), 1L);
+    }
+  }
+
+  private static String eventName(FakeApiServer server) {
+    return server.events().getFirst().at("/metadata/name").asText();
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition met in time").isLessThan(deadline);
+      Thread.sleep(10);
     }
   }
 
