@@ -42,15 +42,19 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "annotate",
+    mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
       "Give every node that lacks the annotation a free CIDR from each pool.",
       "A CIDR is free when it overlaps no CIDR in any node's value of the annotation; nodes that"
           + " have the annotation are never changed, so running it again changes nothing.",
       "Nodes are taken in name order and get the lowest free CIDRs.",
-      "Example: annotate --annotation cidr.example.com/net3 --pool 172.20.0.0/16"
-          + " --prefix-length 24 --pool fd00:5::/64 --prefix-length 112",
+      "",
+      "Example:",
+      "  annotate --annotation cidr.example.com/net3 \\",
+      "    --pool 172.20.0.0/16 --prefix-length 24 --pool fd00:5::/64 --prefix-length 112",
     },
+    versionProvider = VersionCommand.Provider.class,
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
       "0:every node has the annotation (with --dry-run: would have)",

@@ -222,6 +222,15 @@ class AnnotateCommandTest {
     assertThat(run.err()).isEqualTo("error: cannot list nodes: HTTP 401: Unauthorized\n");
   }
 
+  @Test
+  void helpShowsTheEnvironmentAndExitCodes() {
+    Run run = run("annotate", "--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .contains("--annotation=NAME", "env CIDR_ANNOTATION", "env KUBECONFIG", "Exit codes:");
+  }
+
   private void assertUsage(Run run, String message) {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains(message).contains("Usage: xcluster-cni annotate");
