@@ -123,8 +123,21 @@ final class AnnotateCommand implements Callable<Integer> {
       return 1;
     }
 
+    // A node being deleted gets nothing; a value it has stays in use until it is gone.
     Map<String, String> values = new HashMap<>();
-    nodes.forEach((name, node) -> values.put(name, annotations(node).get(annotation)));
+    List<String> terminating = new ArrayList<>();
+    nodes.forEach(
+        (name, node) -> {
+          String value = annotations(node).get(annotation);
+          if (value == null && node.getMetadata().getDeletionTimestamp() != null) {
+            terminating.add(name);
+          } else {
+            values.put(name, value);
+          }
+        });
+    terminating.stream()
+        .sorted()
+        .forEach(name -> err.println("note: node " + name + " is being deleted; skipped"));
     Plan plan;
     try {
       plan = CidrPoolAllocator.plan(annotation, poolList, values);

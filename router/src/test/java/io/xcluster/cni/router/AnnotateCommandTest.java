@@ -114,6 +114,24 @@ class AnnotateCommandTest {
   }
 
   @Test
+  void aNodeBeingDeletedGetsNothing() {
+    String leaving =
+        FakeNodes.small("leaving", 1)
+            .replace(
+                "\"name\":\"leaving\"",
+                "\"name\":\"leaving\",\"deletionTimestamp\":\"2025-01-01T00:00:00Z\"");
+    server.putNode(leaving);
+    server.putNode(FakeNodes.small("staying", 2));
+
+    Run run = annotate("--pool", "10.7.0.0/16", "--prefix-length", "24");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.err()).isEqualTo("note: node leaving is being deleted; skipped\n");
+    assertThat(annotation("leaving")).isNull();
+    assertThat(annotation("staying")).isEqualTo("10.7.0.0/24");
+  }
+
+  @Test
   void anExhaustedPoolChangesNothing() {
     server.putNode(FakeNodes.small("n1", 1));
     server.putNode(FakeNodes.small("n2", 2));
