@@ -148,14 +148,14 @@ public final class FakeApiServer implements AutoCloseable {
   private boolean closed;
   private HttpServer server;
 
-  private FakeApiServer(Scheme scheme, String token) throws IOException {
+  private FakeApiServer(Scheme scheme, String token, int port) throws IOException {
     this.scheme = scheme;
     this.token = token;
     this.ca = scheme == Scheme.HTTPS ? ThrowAwayCa.get() : null;
     for (Resource resource : RESOURCES) {
       objects.put(resource, new TreeMap<>());
     }
-    this.server = listen(0);
+    this.server = listen(port);
     this.port = server.getAddress().getPort();
   }
 
@@ -170,10 +170,15 @@ public final class FakeApiServer implements AutoCloseable {
    * @param token the bearer token every request must carry, or null to accept any request
    */
   public static FakeApiServer start(Scheme scheme, String token) {
+    return start(scheme, token, 0);
+  }
+
+  /** Like {@link #start(Scheme, String)} on a given port of {@code 127.0.0.1} (0: ephemeral). */
+  public static FakeApiServer start(Scheme scheme, String token, int port) {
     try {
-      return new FakeApiServer(scheme, token);
+      return new FakeApiServer(scheme, token, port);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the fake API server", e);
+      throw new UncheckedIOException("cannot start the fake API server on port " + port, e);
     }
   }
 
