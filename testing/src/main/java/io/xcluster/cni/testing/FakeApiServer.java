@@ -69,9 +69,9 @@ import java.util.function.BiConsumer;
  *
  * <p>Every write, through HTTP or through the test methods, bumps one global resource version and
  * is streamed to the matching watches. Errors are {@code Status} objects with the real reasons
- * ({@code NotFound}, {@code AlreadyExists}, {@code Conflict}, {@code Gone}, {@code Unauthorized},
- * {@code ServiceUnavailable}, …). When a token is configured, every request needs {@code
- * Authorization: Bearer TOKEN} ({@code 401} otherwise).
+ * ({@code NotFound}, {@code AlreadyExists}, {@code Conflict}, {@code Expired} (410), {@code
+ * Unauthorized}, {@code ServiceUnavailable}, …). When a token is configured, every request needs
+ * {@code Authorization: Bearer TOKEN} ({@code 401} otherwise).
  *
  * <p>Outages: {@link #setDown(boolean) setDown(true)} closes the listening socket and every
  * connection, so clients get "connection refused" (client-java's informer then lists again); {@code
