@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -41,11 +42,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
+import javax.net.ssl.SSLContext;
 
 /**
- * A small Kubernetes API server on {@code 127.0.0.1}, over plain HTTP or HTTPS, for tests and
- * benchmarks that must go through a real client (client-java's informer, a kubeconfig with token
- * and CA) without a cluster.
+ * A small Kubernetes API server on {@code 127.0.0.1} (or an address of a namespace the test made),
+ * over plain HTTP or HTTPS, for tests and benchmarks that must go through a real client
+ * (client-java's informer, a kubeconfig with token and CA) without a cluster.
  *
  * <p>It serves, like the real one and as far as this project needs:
  *
@@ -128,6 +130,8 @@ public final class FakeApiServer implements AutoCloseable {
   private final Scheme scheme;
   private final String token;
   private final ThrowAwayCa ca;
+  private final SSLContext tls;
+  private final InetAddress bindAddress;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, LongAdder> requestCounts = new ConcurrentHashMap<>();
   private final int port;
@@ -148,14 +152,19 @@ public final class FakeApiServer implements AutoCloseable {
   private boolean closed;
   private HttpServer server;
 
-  private FakeApiServer(Scheme scheme, String token, int port) throws IOException {
+  private FakeApiServer(Scheme scheme, String token, InetSocketAddress address) throws IOException {
     this.scheme = scheme;
     this.token = token;
+    this.bindAddress = address.getAddress();
     this.ca = scheme == Scheme.HTTPS ? ThrowAwayCa.get() : null;
+    this.tls =
+        ca == null
+            ? null
+            : ca.serverContext(bindAddress.isAnyLocalAddress() ? List.of() : List.of(bindAddress));
     for (Resource resource : RESOURCES) {
       objects.put(resource, new TreeMap<>());
     }
-    this.server = listen(port);
+    this.server = listen(address.getPort());
     this.port = server.getAddress().getPort();
   }
 
@@ -175,16 +184,40 @@ public final class FakeApiServer implements AutoCloseable {
 
   /** Like {@link #start(Scheme, String)} on a given port of {@code 127.0.0.1} (0: ephemeral). */
   public static FakeApiServer start(Scheme scheme, String token, int port) {
+    return start(scheme, token, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+  }
+
+  /**
+   * Like {@link #start(Scheme, String)} on any address, such as one of a network namespace the test
+   * made, so that programs in other namespaces reach it. The HTTPS certificate then names that
+   * address too.
+   */
+  public static FakeApiServer start(Scheme scheme, String token, InetSocketAddress address) {
     try {
-      return new FakeApiServer(scheme, token, port);
+      return new FakeApiServer(scheme, token, address);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the fake API server on port " + port, e);
+      throw new UncheckedIOException("cannot start the fake API server on " + address, e);
     }
   }
 
-  /** {@code http://127.0.0.1:PORT} or {@code https://127.0.0.1:PORT}, without a trailing slash. */
+  /**
+   * {@code http://HOST:PORT} or {@code https://HOST:PORT}, without a trailing slash; HOST is the
+   * address listened on ({@code 127.0.0.1} by default; {@code [v6]} in brackets).
+   */
   public URI url() {
-    return URI.create(scheme.name().toLowerCase() + "://127.0.0.1:" + port);
+    return URI.create(scheme.name().toLowerCase() + "://" + hostPort());
+  }
+
+  private String hostPort() {
+    if (bindAddress.isAnyLocalAddress()) {
+      return "127.0.0.1:" + port;
+    }
+    String literal = bindAddress.getHostAddress();
+    int zone = literal.indexOf('%');
+    if (zone >= 0) {
+      literal = literal.substring(0, zone);
+    }
+    return (bindAddress instanceof Inet6Address ? "[" + literal + "]" : literal) + ":" + port;
   }
 
   /** The CA certificate (PEM) that signed the HTTPS server's certificate. */
@@ -509,11 +542,11 @@ public final class FakeApiServer implements AutoCloseable {
   // ---------------------------------------------------------------- listening
 
   private HttpServer listen(int port) throws IOException {
-    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    InetSocketAddress address = new InetSocketAddress(bindAddress, port);
     HttpServer http;
     if (ca != null) {
       HttpsServer https = HttpsServer.create(address, 128);
-      https.setHttpsConfigurator(new HttpsConfigurator(ca.serverContext()));
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
       http = https;
     } else {
       http = HttpServer.create(address, 128);
@@ -660,7 +693,7 @@ public final class FakeApiServer implements AutoCloseable {
               .putArray("serverAddressByClientCIDRs")
               .addObject()
               .put("clientCIDR", "0.0.0.0/0")
-              .put("serverAddress", "127.0.0.1:" + port);
+              .put("serverAddress", hostPort());
           sendJson(exchange, 200, versions);
           return;
         }

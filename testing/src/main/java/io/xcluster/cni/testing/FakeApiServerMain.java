@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +19,8 @@ import java.util.Map;
  *
  * <pre>
  * java -cp testing.jar:jackson-*.jar io.xcluster.cni.testing.FakeApiServerMain \
- *     [--https] [--token T] [--port P] [--kubeconfig FILE] [--nodes N [--realistic]]
+ *     [--https] [--token T] [--address IP] [--port P] [--kubeconfig FILE]
+ *     [--nodes N [--realistic]]
  * </pre>
  *
  * It prints {@code ready URL} on stdout when it serves, then reads commands from stdin, one per
@@ -33,7 +36,10 @@ import java.util.Map;
  * quit                                   (or end of stdin) stop
  * </pre>
  *
- * With {@code --nodes N}, nodes {@code node-0} to {@code node-(N-1)} exist from the start.
+ * {@code --address} (default {@code 127.0.0.1}) may be an address of the network namespace the
+ * process runs in ({@code ip netns exec}), for programs in other namespaces; the HTTPS certificate
+ * names it. With {@code --nodes N}, nodes {@code node-0} to {@code node-(N-1)} exist from the
+ * start.
  */
 public final class FakeApiServerMain {
   private FakeApiServerMain() {}
@@ -43,7 +49,7 @@ public final class FakeApiServerMain {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--https", "--realistic" -> options.put(args[i], "true");
-        case "--token", "--port", "--kubeconfig", "--nodes" -> {
+        case "--token", "--address", "--port", "--kubeconfig", "--nodes" -> {
           if (i + 1 == args.length) {
             usage("missing value for " + args[i]);
           }
@@ -55,8 +61,13 @@ public final class FakeApiServerMain {
     FakeApiServer.Scheme scheme =
         options.containsKey("--https") ? FakeApiServer.Scheme.HTTPS : FakeApiServer.Scheme.HTTP;
     int port = Integer.parseInt(options.getOrDefault("--port", "0"));
+    InetAddress address =
+        options.containsKey("--address")
+            ? InetAddress.ofLiteral(options.get("--address"))
+            : InetAddress.getLoopbackAddress();
     PrintStream out = System.out;
-    try (FakeApiServer server = FakeApiServer.start(scheme, options.get("--token"), port)) {
+    try (FakeApiServer server =
+        FakeApiServer.start(scheme, options.get("--token"), new InetSocketAddress(address, port))) {
       int nodes = Integer.parseInt(options.getOrDefault("--nodes", "0"));
       boolean realistic = options.containsKey("--realistic");
       for (int i = 0; i < nodes; i++) {
@@ -150,7 +161,8 @@ public final class FakeApiServerMain {
     System.err.println(
         "error: "
             + problem
-            + "\nusage: FakeApiServerMain [--https] [--token T] [--port P] [--kubeconfig FILE]"
+            + "\nusage: FakeApiServerMain [--https] [--token T] [--address IP] [--port P]"
+            + " [--kubeconfig FILE]"
             + " [--nodes N [--realistic]]");
     System.exit(2);
   }

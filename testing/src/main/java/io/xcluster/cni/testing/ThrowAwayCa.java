@@ -2,7 +2,9 @@ package io.xcluster.cni.testing;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -12,6 +14,7 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -19,42 +22,62 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * A certificate authority made for one test JVM, and a server certificate it signed for {@code
- * 127.0.0.1}, {@code ::1} and {@code localhost}. Nothing of it is trusted anywhere else: clients
- * trust it only through {@link #caPem()} (a kubeconfig's {@code certificate-authority-data}).
+ * A certificate authority made for one test JVM, which signs a server certificate for each fake API
+ * server: for {@code 127.0.0.1}, {@code ::1}, {@code localhost} and the address the server listens
+ * on. Nothing of it is trusted anywhere else: clients trust it only through {@link #caPem()} (a
+ * kubeconfig's {@code certificate-authority-data}).
  *
- * <p>The JDK can sign but has no public API to build a certificate, so the two X.509 v3
- * certificates are encoded here in DER (RFC 5280), a few dozen bytes of structure around the JDK's
- * own key encodings and ECDSA signatures: no extra dependency, no {@code keytool} process, a few
+ * <p>The JDK can sign but has no public API to build a certificate, so the X.509 v3 certificates
+ * are encoded here in DER (RFC 5280), a few dozen bytes of structure around the JDK's own key
+ * encodings and ECDSA signatures: no extra dependency, no {@code keytool} process, a few
  * milliseconds. EC P-256 keys; valid from an hour ago for two days.
  */
 final class ThrowAwayCa {
   private static final char[] PASSWORD = "changeit".toCharArray();
   private static final String SIGNATURE = "SHA256withECDSA";
+  private static final String CA_NAME = "xcluster-cni fake API server CA";
   private static ThrowAwayCa instance;
 
-  private final String caPem;
-  private final X509Certificate caCertificate;
-  private final KeyStore serverKeyStore;
+  private final KeyPair keys;
+  private final X509Certificate certificate;
+  private final String pem;
 
-  private ThrowAwayCa(String caPem, X509Certificate caCertificate, KeyStore serverKeyStore) {
-    this.caPem = caPem;
-    this.caCertificate = caCertificate;
-    this.serverKeyStore = serverKeyStore;
+  private ThrowAwayCa(KeyPair keys, X509Certificate certificate) {
+    this.keys = keys;
+    this.certificate = certificate;
+    this.pem =
+        "-----BEGIN CERTIFICATE-----\n"
+            + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(encoded(certificate))
+            + "\n-----END CERTIFICATE-----\n";
   }
 
   /** The CA of this JVM, made on first use. */
   static synchronized ThrowAwayCa get() {
     if (instance == null) {
       try {
-        instance = create();
+        KeyPair keys = newKeyPair();
+        byte[] name = name(CA_NAME);
+        byte[] extensions =
+            Der.sequence(
+                extension(OID_BASIC_CONSTRAINTS, true, Der.sequence(Der.bool(true))),
+                extension(
+                    OID_KEY_USAGE, true, Der.bitString(1, (byte) 0x06))); // keyCertSign, cRLSign
+        instance =
+            new ThrowAwayCa(
+                keys,
+                certificate(
+                    name, name, keys.getPublic().getEncoded(), extensions, keys.getPrivate()));
       } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("cannot make the fake API server's certificates", e);
+        throw new IllegalStateException("cannot make the fake API server's CA", e);
       }
     }
     return instance;
@@ -62,84 +85,71 @@ final class ThrowAwayCa {
 
   /** The CA certificate, PEM. */
   String caPem() {
-    return caPem;
+    return pem;
   }
 
   X509Certificate caCertificate() {
-    return caCertificate;
+    return certificate;
   }
 
-  /** A TLS server context presenting the signed certificate and the CA as its chain. */
-  SSLContext serverContext() {
+  /**
+   * A TLS server context presenting a new certificate, signed by this CA, for {@code 127.0.0.1},
+   * {@code ::1}, {@code localhost} and {@code extra} (e.g. a namespace address the server listens
+   * on), with the CA as its chain.
+   */
+  SSLContext serverContext(List<InetAddress> extra) {
     try {
+      KeyPair serverKeys = newKeyPair();
+      List<byte[]> names = new ArrayList<>();
+      Set<InetAddress> addresses = new LinkedHashSet<>();
+      addresses.add(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
+      addresses.add(InetAddress.getByAddress(ipv6Loopback()));
+      addresses.addAll(extra);
+      for (InetAddress address : addresses) {
+        names.add(Der.tagged(0x87, address.getAddress()));
+      }
+      names.add(Der.tagged(0x82, "localhost".getBytes(StandardCharsets.US_ASCII)));
+      byte[] extensions =
+          Der.sequence(
+              extension(OID_KEY_USAGE, true, Der.bitString(7, (byte) 0x80)), // digitalSignature
+              extension(OID_EXT_KEY_USAGE, false, Der.sequence(Der.oid(OID_SERVER_AUTH))),
+              extension(OID_SUBJECT_ALT_NAME, false, Der.sequence(names.toArray(byte[][]::new))));
+      X509Certificate server =
+          certificate(
+              name(CA_NAME),
+              name("localhost"),
+              serverKeys.getPublic().getEncoded(),
+              extensions,
+              keys.getPrivate());
+      server.verify(certificate.getPublicKey());
+
+      KeyStore keyStore = KeyStore.getInstance("PKCS12");
+      keyStore.load(null, PASSWORD);
+      keyStore.setKeyEntry(
+          "server", serverKeys.getPrivate(), PASSWORD, new Certificate[] {server, certificate});
       KeyManagerFactory kmf =
           KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(serverKeyStore, PASSWORD);
+      kmf.init(keyStore, PASSWORD);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(kmf.getKeyManagers(), null, null);
       return context;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot build the fake API server's TLS context", e);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot make the fake API server's certificate", e);
     }
   }
 
-  private static ThrowAwayCa create() throws GeneralSecurityException {
+  private static KeyPair newKeyPair() throws GeneralSecurityException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
-    KeyPair caKeys = generator.generateKeyPair();
-    KeyPair serverKeys = generator.generateKeyPair();
-    Instant notBefore = Instant.now().minus(Duration.ofHours(1));
-    Instant notAfter = notBefore.plus(Duration.ofDays(2));
-    byte[] caName = name("xcluster-cni fake API server CA");
+    return generator.generateKeyPair();
+  }
 
-    byte[] caExtensions =
-        Der.sequence(
-            extension(OID_BASIC_CONSTRAINTS, true, Der.sequence(Der.bool(true))),
-            extension(OID_KEY_USAGE, true, Der.bitString(1, (byte) 0x06))); // keyCertSign, cRLSign
-    X509Certificate ca =
-        certificate(
-            caName,
-            caName,
-            caKeys.getPublic().getEncoded(),
-            caExtensions,
-            notBefore,
-            notAfter,
-            caKeys.getPrivate());
-
-    byte[] sans =
-        Der.sequence(
-            Der.tagged(0x87, new byte[] {127, 0, 0, 1}),
-            Der.tagged(0x87, ipv6Loopback()),
-            Der.tagged(0x82, "localhost".getBytes(StandardCharsets.US_ASCII)));
-    byte[] serverExtensions =
-        Der.sequence(
-            extension(OID_KEY_USAGE, true, Der.bitString(7, (byte) 0x80)), // digitalSignature
-            extension(OID_EXT_KEY_USAGE, false, Der.sequence(Der.oid(OID_SERVER_AUTH))),
-            extension(OID_SUBJECT_ALT_NAME, false, sans));
-    X509Certificate server =
-        certificate(
-            caName,
-            name("localhost"),
-            serverKeys.getPublic().getEncoded(),
-            serverExtensions,
-            notBefore,
-            notAfter,
-            caKeys.getPrivate());
-    server.verify(ca.getPublicKey());
-
-    KeyStore keyStore = KeyStore.getInstance("PKCS12");
+  private static byte[] encoded(X509Certificate certificate) {
     try {
-      keyStore.load(null, PASSWORD);
-    } catch (java.io.IOException e) {
-      throw new GeneralSecurityException(e);
+      return certificate.getEncoded();
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException(e);
     }
-    keyStore.setKeyEntry(
-        "server", serverKeys.getPrivate(), PASSWORD, new Certificate[] {server, ca});
-    String pem =
-        "-----BEGIN CERTIFICATE-----\n"
-            + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(ca.getEncoded())
-            + "\n-----END CERTIFICATE-----\n";
-    return new ThrowAwayCa(pem, ca, keyStore);
   }
 
   private static final String OID_BASIC_CONSTRAINTS = "2.5.29.19";
@@ -155,10 +165,10 @@ final class ThrowAwayCa {
       byte[] subject,
       byte[] subjectPublicKeyInfo,
       byte[] extensions,
-      Instant notBefore,
-      Instant notAfter,
       PrivateKey signer)
       throws GeneralSecurityException {
+    Instant notBefore = Instant.now().minus(Duration.ofHours(1));
+    Instant notAfter = notBefore.plus(Duration.ofDays(2));
     byte[] algorithm = Der.sequence(Der.oid(OID_ECDSA_WITH_SHA256));
     byte[] serial = new byte[16];
     new SecureRandom().nextBytes(serial);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -63,6 +65,42 @@ class ThrowAwayCaTest {
       HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       assertThatThrownBy(() -> plain.send(request, HttpResponse.BodyHandlers.ofString()))
           .isInstanceOf(SSLHandshakeException.class);
+    }
+  }
+
+  @Test
+  void theCertificateNamesTheAddressListenedOn() throws Exception {
+    InetSocketAddress other = new InetSocketAddress(InetAddress.ofLiteral("127.0.0.2"), 0);
+    try (FakeApiServer server = FakeApiServer.start(FakeApiServer.Scheme.HTTPS, null, other)) {
+      assertThat(server.url().toString()).startsWith("https://127.0.0.2:");
+      HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(server.caPem())).build();
+
+      HttpResponse<String> response =
+          trusting.send(
+              HttpRequest.newBuilder(server.url().resolve("/version")).build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      X509Certificate presented =
+          (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
+      assertThat(presented.getSubjectAlternativeNames()).contains(List.of(7, "127.0.0.2"));
+    }
+  }
+
+  @Test
+  void ipv6UrlsHaveBrackets() throws Exception {
+    InetSocketAddress v6 = new InetSocketAddress(InetAddress.ofLiteral("::1"), 0);
+    try (FakeApiServer server = FakeApiServer.start(FakeApiServer.Scheme.HTTPS, null, v6)) {
+      assertThat(server.url().toString()).startsWith("https://[0:0:0:0:0:0:0:1]:");
+      HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(server.caPem())).build();
+
+      assertThat(
+              trusting
+                  .send(
+                      HttpRequest.newBuilder(server.url().resolve("/version")).build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(200);
     }
   }
 
