@@ -284,15 +284,23 @@ public final class FakeApiServer implements AutoCloseable {
    * @return the stored JSON
    */
   public String putNode(String json) {
-    return putNode(parseObject(json));
+    return store(parseObject(json));
   }
 
   /** {@link #putNode(String)} for a Node given as nested maps and lists. */
   public String putNode(Map<String, ?> node) {
-    return putNode((ObjectNode) JSON.valueToTree(node));
+    return store((ObjectNode) JSON.valueToTree(node));
   }
 
-  private String putNode(ObjectNode node) {
+  /** {@link #putNode(String)} for a Node given as a Jackson tree (copied, never changed). */
+  public String putNode(JsonNode node) {
+    if (!(node instanceof ObjectNode object)) {
+      throw new IllegalArgumentException("a Node is a JSON object");
+    }
+    return store(object.deepCopy());
+  }
+
+  private String store(ObjectNode node) {
     String name = node.path("metadata").path("name").asText("");
     if (name.isEmpty()) {
       throw new IllegalArgumentException("a Node needs metadata.name");

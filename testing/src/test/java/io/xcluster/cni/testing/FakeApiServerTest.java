@@ -58,6 +58,27 @@ class FakeApiServerTest {
   }
 
   @Test
+  void putNodeTakesJsonMapsAndTreesAndKeepsIdentity() throws Exception {
+    String first = server.putNode(Map.of("metadata", Map.of("name", "n1")));
+    JsonNode tree = JSON.readTree("{\"metadata\":{\"name\":\"n1\",\"labels\":{\"a\":\"b\"}}}");
+    String second = server.putNode(tree);
+
+    assertThat(tree.at("/metadata/resourceVersion").isMissingNode()).as("input untouched").isTrue();
+    JsonNode before = JSON.readTree(first);
+    JsonNode after = JSON.readTree(second);
+    assertThat(after.at("/metadata/uid")).isEqualTo(before.at("/metadata/uid"));
+    assertThat(after.at("/metadata/creationTimestamp"))
+        .isEqualTo(before.at("/metadata/creationTimestamp"));
+    assertThat(after.at("/metadata/labels/a").asText()).isEqualTo("b");
+    assertThat(after.get("kind").asText()).isEqualTo("Node");
+    assertThat(Long.parseLong(after.at("/metadata/resourceVersion").asText()))
+        .isEqualTo(server.resourceVersion());
+    assertThatThrownBy(() -> server.putNode("{\"metadata\":{}}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a Node needs metadata.name");
+  }
+
+  @Test
   void watchFromZeroStartsWithTheCurrentObjects() throws Exception {
     server.putNode(FakeNodes.small("n1", 1));
     server.putNode(FakeNodes.small("n2", 2));
