@@ -338,6 +338,41 @@ public final class FakeApiServer implements AutoCloseable {
     }
   }
 
+  /**
+   * What a kubelet's status update does: sets {@code lastHeartbeatTime} of every condition of a
+   * Node (adding a Ready condition when there is none) to now, a MODIFIED event that changes
+   * nothing a router cares about. Successive calls within one second still change the object.
+   *
+   * @throws IllegalArgumentException when there is no such node
+   */
+  public String heartbeat(String name) {
+    synchronized (lock) {
+      byte[] old = objects.get(NODES).get(name);
+      if (old == null) {
+        throw new IllegalArgumentException("no node " + name);
+      }
+      ObjectNode node = parseObject(old);
+      JsonNode status = node.get("status");
+      ObjectNode statusObject = status instanceof ObjectNode o ? o : node.putObject("status");
+      JsonNode conditions = statusObject.get("conditions");
+      ArrayNode list = conditions instanceof ArrayNode a ? a : statusObject.putArray("conditions");
+      if (list.isEmpty()) {
+        list.addObject()
+            .put("type", "Ready")
+            .put("status", "True")
+            .put("reason", "KubeletReady")
+            .put("message", "kubelet is posting ready status");
+      }
+      String now = Instant.now().toString(); // nanoseconds: every call is a change
+      for (JsonNode condition : list) {
+        if (condition instanceof ObjectNode c) {
+          c.put("lastHeartbeatTime", now);
+        }
+      }
+      return new String(update(NODES, null, name, node, old, false), StandardCharsets.UTF_8);
+    }
+  }
+
   /** Deletes a Node; watches see DELETED. Returns whether it existed. */
   public boolean deleteNode(String name) {
     synchronized (lock) {

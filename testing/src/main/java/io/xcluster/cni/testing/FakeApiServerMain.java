@@ -30,6 +30,7 @@ import java.util.Map;
  * put {"metadata":{"name":"n1"},...}     create or replace a Node (one line of JSON)
  * small NAME INDEX | realistic NAME INDEX   put a generated Node (see FakeNodes)
  * annotate NAME KEY=VALUE... KEY-...     set and remove annotations, as kubectl annotate
+ * heartbeat NAME                         a kubelet status update (conditions only)
  * delete NAME                            delete a Node
  * down | up | unavailable | available | end-watches | compact
  * rv | nodes | events | requests         print the resource version, names, events, counts
@@ -131,6 +132,7 @@ public final class FakeApiServerMain {
         server.patchNodeAnnotations(words[1], set, remove);
         return "";
       }
+      case "heartbeat" -> server.heartbeat(words[1]);
       case "delete" -> {
         return server.deleteNode(words[1]) ? "" : " (no such node)";
       }
