@@ -111,10 +111,12 @@ final class AnnotateCommand implements Callable<Integer> {
     String prefix = dryRun ? "would annotate " : "annotated ";
 
     ApiClient client;
+    CoreV1Api api;
     Map<String, V1Node> nodes;
     try {
       client = KubeClients.connect(kubeconfig).client();
-      nodes = listNodes(new CoreV1Api(client));
+      api = new CoreV1Api(client);
+      nodes = listNodes(api);
     } catch (IOException e) {
       err.println("error: " + e.getMessage());
       return 1;
@@ -151,7 +153,6 @@ final class AnnotateCommand implements Callable<Integer> {
 
     int failed = 0;
     int written = 0;
-    CoreV1Api api = new CoreV1Api(client);
     for (Assignment assignment : plan.assignments()) {
       if (dryRun) {
         out.println(prefix + assignment.node() + " " + annotation + "=" + assignment.value());
@@ -168,7 +169,7 @@ final class AnnotateCommand implements Callable<Integer> {
       }
     }
     out.println(
-        (dryRun ? "would annotate " : "annotated ")
+        prefix
             + count(written, "node")
             + "; "
             + count(plan.annotated().size(), "node")
