@@ -42,6 +42,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
+import java.util.function.BinaryOperator;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -719,79 +720,83 @@ public final class FakeApiServer implements AutoCloseable {
   private void dispatch(
       HttpExchange exchange, String method, String path, Map<String, String> query)
       throws IOException {
-    if (method.equals("GET")) {
-      switch (path) {
-        case "/healthz", "/readyz", "/livez" -> {
-          send(exchange, 200, "text/plain", "ok".getBytes(StandardCharsets.US_ASCII));
-          return;
-        }
-        case "/version" -> {
-          sendJson(exchange, 200, versionInfo());
-          return;
-        }
-        case "/api" -> {
-          ObjectNode versions = JSON.createObjectNode().put("kind", "APIVersions");
-          versions.putArray("versions").add("v1");
-          versions
-              .putArray("serverAddressByClientCIDRs")
-              .addObject()
-              .put("clientCIDR", "0.0.0.0/0")
-              .put("serverAddress", hostPort());
-          sendJson(exchange, 200, versions);
-          return;
-        }
-        case "/apis" -> {
-          sendJson(exchange, 200, groupList());
-          return;
-        }
-        case "/api/v1" -> {
-          sendJson(exchange, 200, resourceList("v1"));
-          return;
-        }
-        case "/apis/events.k8s.io/v1" -> {
-          sendJson(exchange, 200, resourceList("events.k8s.io/v1"));
-          return;
-        }
-        default -> {}
-      }
+    if (method.equals("GET") && discovery(exchange, path)) {
+      return;
     }
     Located at = locate(path);
     if (at == null) {
       throw new ApiError(404, "NotFound", "the server could not find the requested resource");
     }
     if (at.name == null) {
-      switch (method) {
-        case "GET" -> {
-          if (isTrue(query.get("watch"))) {
-            watch(exchange, at, query);
-          } else {
-            list(exchange, at, query);
-          }
-        }
-        case "POST" -> {
-          if (at.resource.namespaced() && at.namespace == null) {
-            throw new ApiError(405, "MethodNotAllowed", "create needs a namespace in the path");
-          }
-          ObjectNode body = parseObject(exchange.getRequestBody().readAllBytes());
-          String namespace = body.path("metadata").path("namespace").asText("");
-          if (at.namespace != null && !namespace.isEmpty() && !namespace.equals(at.namespace)) {
-            throw new ApiError(
-                400,
-                "BadRequest",
-                "the namespace of the object (" + namespace + ") does not match the request's");
-          }
-          byte[] created;
-          synchronized (lock) {
-            created = create(at.resource, at.namespace, body);
-          }
-          sendBytes(exchange, 201, created);
-        }
-        default ->
-            throw new ApiError(
-                405, "MethodNotAllowed", method + " is not supported on a collection");
-      }
-      return;
+      collection(exchange, method, at, query);
+    } else {
+      object(exchange, method, at);
     }
+  }
+
+  /** Answers a GET of a discovery or health path; false when {@code path} is none of them. */
+  private boolean discovery(HttpExchange exchange, String path) throws IOException {
+    switch (path) {
+      case "/healthz", "/readyz", "/livez" ->
+          send(exchange, 200, "text/plain", "ok".getBytes(StandardCharsets.US_ASCII));
+      case "/version" -> sendJson(exchange, 200, versionInfo());
+      case "/api" -> {
+        ObjectNode versions = JSON.createObjectNode().put("kind", "APIVersions");
+        versions.putArray("versions").add("v1");
+        versions
+            .putArray("serverAddressByClientCIDRs")
+            .addObject()
+            .put("clientCIDR", "0.0.0.0/0")
+            .put("serverAddress", hostPort());
+        sendJson(exchange, 200, versions);
+      }
+      case "/apis" -> sendJson(exchange, 200, groupList());
+      case "/api/v1" -> sendJson(exchange, 200, resourceList("v1"));
+      case "/apis/events.k8s.io/v1" -> sendJson(exchange, 200, resourceList("events.k8s.io/v1"));
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** list, watch and create. */
+  private void collection(
+      HttpExchange exchange, String method, Located at, Map<String, String> query)
+      throws IOException {
+    switch (method) {
+      case "GET" -> {
+        if (isTrue(query.get("watch"))) {
+          watch(exchange, at, query);
+        } else {
+          list(exchange, at, query);
+        }
+      }
+      case "POST" -> {
+        if (at.resource.namespaced() && at.namespace == null) {
+          throw new ApiError(405, "MethodNotAllowed", "create needs a namespace in the path");
+        }
+        ObjectNode body = parseObject(exchange.getRequestBody().readAllBytes());
+        String namespace = body.path("metadata").path("namespace").asText("");
+        if (at.namespace != null && !namespace.isEmpty() && !namespace.equals(at.namespace)) {
+          throw new ApiError(
+              400,
+              "BadRequest",
+              "the namespace of the object (" + namespace + ") does not match the request's");
+        }
+        byte[] created;
+        synchronized (lock) {
+          created = create(at.resource, at.namespace, body);
+        }
+        sendBytes(exchange, 201, created);
+      }
+      default ->
+          throw new ApiError(405, "MethodNotAllowed", method + " is not supported on a collection");
+    }
+  }
+
+  /** get, update, patch and delete. */
+  private void object(HttpExchange exchange, String method, Located at) throws IOException {
     switch (method) {
       case "GET" -> sendBytes(exchange, 200, get(at));
       case "PUT" -> {
@@ -805,48 +810,11 @@ public final class FakeApiServer implements AutoCloseable {
         }
         byte[] updated;
         synchronized (lock) {
-          byte[] old = get(at);
-          updated = update(at.resource, at.namespace, at.name, body, old, true);
+          updated = update(at.resource, at.namespace, at.name, body, get(at), true);
         }
         sendBytes(exchange, 200, updated);
       }
-      case "PATCH" -> {
-        String type = exchange.getRequestHeaders().getFirst("Content-Type");
-        String mediaType = type == null ? "" : type.split(";")[0].strip();
-        if (!List.of(
-                "application/merge-patch+json",
-                "application/strategic-merge-patch+json",
-                "application/json-patch+json")
-            .contains(mediaType)) {
-          throw new ApiError(
-              415, "UnsupportedMediaType", "the patch type " + type + " is not supported");
-        }
-        JsonNode patch = parse(exchange.getRequestBody().readAllBytes());
-        byte[] patched;
-        synchronized (lock) {
-          byte[] old = get(at);
-          JsonNode result =
-              switch (mediaType) {
-                case "application/merge-patch+json" ->
-                    JsonPatches.mergePatch(parseObject(old), patch);
-                case "application/strategic-merge-patch+json" ->
-                    JsonPatches.strategicMergePatch(parseObject(old), patch);
-                case "application/json-patch+json" ->
-                    JsonPatches.jsonPatch(parseObject(old), patch);
-                default ->
-                    throw new ApiError(
-                        415,
-                        "UnsupportedMediaType",
-                        "the patch type " + type + " is not supported");
-              };
-          if (!(result instanceof ObjectNode object)
-              || !at.name.equals(object.path("metadata").path("name").asText())) {
-            throw new ApiError(422, "Invalid", "a patch must not change the object's name");
-          }
-          patched = update(at.resource, at.namespace, at.name, object, old, true);
-        }
-        sendBytes(exchange, 200, patched);
-      }
+      case "PATCH" -> sendBytes(exchange, 200, patch(exchange, at));
       case "DELETE" -> {
         byte[] deleted;
         synchronized (lock) {
@@ -859,6 +827,30 @@ public final class FakeApiServer implements AutoCloseable {
       }
       default ->
           throw new ApiError(405, "MethodNotAllowed", method + " is not supported on an object");
+    }
+  }
+
+  private byte[] patch(HttpExchange exchange, Located at) throws IOException {
+    String type = exchange.getRequestHeaders().getFirst("Content-Type");
+    String mediaType = type == null ? "" : type.split(";")[0].strip();
+    BinaryOperator<JsonNode> apply =
+        switch (mediaType) {
+          case "application/merge-patch+json" -> JsonPatches::mergePatch;
+          case "application/strategic-merge-patch+json" -> JsonPatches::strategicMergePatch;
+          case "application/json-patch+json" -> JsonPatches::jsonPatch;
+          default ->
+              throw new ApiError(
+                  415, "UnsupportedMediaType", "the patch type " + type + " is not supported");
+        };
+    JsonNode patch = parse(exchange.getRequestBody().readAllBytes());
+    synchronized (lock) {
+      byte[] old = get(at);
+      JsonNode result = apply.apply(parseObject(old), patch);
+      if (!(result instanceof ObjectNode object)
+          || !at.name.equals(object.path("metadata").path("name").asText())) {
+        throw new ApiError(422, "Invalid", "a patch must not change the object's name");
+      }
+      return update(at.resource, at.namespace, at.name, object, old, true);
     }
   }
 
