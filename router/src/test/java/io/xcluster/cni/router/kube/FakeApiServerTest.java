@@ -45,9 +45,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fake API server, driven by the real client: client-java's informer (list, streaming watch,
- * resumes after a watch ends and after an outage), a kubeconfig with token and CA over HTTPS, the
- * three patch types, and Event creation through both Event APIs.
+ * The fake API server, driven by the real client: client-java's informer over HTTPS with a token
+ * (list, streaming watch, resumes after a watch ends and after an outage), a kubeconfig with token
+ * and CA, the three patch types, Event creation through both Event APIs, and client-java's event
+ * recorder.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FakeApiServerTest {
@@ -57,7 +58,7 @@ class FakeApiServerTest {
 
   @Test
   void informerListsWatchesAndResumesAfterOutages() throws Exception {
-    try (FakeApiServer server = FakeApiServer.start(FakeApiServer.Scheme.HTTP, "t0ken")) {
+    try (FakeApiServer server = FakeApiServer.start(FakeApiServer.Scheme.HTTPS, "t0ken")) {
       server.putNode(FakeNodes.small("n1", 1));
       ApiClient client = ClientBuilder.kubeconfig(kubeconfig(server)).build();
       client.setHttpClient(client.getHttpClient().newBuilder().readTimeout(Duration.ZERO).build());
