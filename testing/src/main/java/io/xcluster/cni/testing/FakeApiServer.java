@@ -123,6 +123,16 @@ public final class FakeApiServer implements AutoCloseable {
     }
   }
 
+  static {
+    // The JDK's server writes a watch event of a realistic Node (13 KB) in several TCP segments;
+    // without TCP_NODELAY the last one waits for the client's delayed ACK, 40 ms on Linux: a
+    // p50 of 44 ms from a change to client-java's informer instead of 3 ms. The JDK reads this
+    // property once, when its first HttpServer starts in the JVM.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String JSON_TYPE = "application/json";
   private static final int DEFAULT_HISTORY_LIMIT = 10_000;
