@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Routes pod networks between Kubernetes nodes, without a tunnel.",
-    subcommands = {VersionCommand.class, CidrCommand.class})
+    subcommands = {VersionCommand.class, CidrCommand.class, RoutesCommand.class})
 public final class RouterMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
