@@ -30,13 +30,7 @@ public final class NetlinkLinks {
   private static List<LinkInfo> links(Optional<Path> netns) throws IOException {
     try (NetlinkSocket socket = NetlinkSocket.open(netns)) {
       List<LinkMessage> links = dumpLinks(socket);
-      List<AddressMessage> addresses =
-          socket.dump(
-              (i, buf, seq) -> AddressMessage.packDumpRequest(buf, seq),
-              m ->
-                  m.header().type() == AddressMessage.RTM_NEWADDR
-                      ? AddressMessage.parse(m.payload())
-                      : null);
+      List<AddressMessage> addresses = dumpAddresses(socket);
       Map<Integer, List<LinkInfo.Address>> byIndex = new HashMap<>();
       for (AddressMessage a : addresses) {
         a.address()
@@ -65,6 +59,16 @@ public final class NetlinkLinks {
     return socket.dump(
         (i, buf, seq) -> LinkMessage.packDumpRequest(buf, seq),
         m -> m.header().type() == LinkMessage.RTM_NEWLINK ? LinkMessage.parse(m.payload()) : null);
+  }
+
+  /** Every address of every link. */
+  static List<AddressMessage> dumpAddresses(NetlinkSocket socket) throws IOException {
+    return socket.dump(
+        (i, buf, seq) -> AddressMessage.packDumpRequest(buf, seq),
+        m ->
+            m.header().type() == AddressMessage.RTM_NEWADDR
+                ? AddressMessage.parse(m.payload())
+                : null);
   }
 
   /** ifindex to name. */

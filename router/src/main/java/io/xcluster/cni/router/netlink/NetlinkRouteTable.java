@@ -32,6 +32,10 @@ import java.util.Set;
  * kernel's quadratic insert of IPv4 routes with distinct gateways; objects no route refers to any
  * more are deleted.
  *
+ * <p><b>Deletes</b> match on destination, table, protocol and metric, not on gateway or device (the
+ * kernel matches neither on a nexthop-object route); a route already gone ({@code ESRCH}) is no
+ * failure.
+ *
  * <p><b>Metrics.</b> IPv6 gives a route without a metric the metric 1024; a listed IPv6 route with
  * metric 1024 has an empty metric, so it compares equal to the route that was asked for.
  *
@@ -197,7 +201,7 @@ public final class NetlinkRouteTable implements RouteTable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     socket.close();
   }
 

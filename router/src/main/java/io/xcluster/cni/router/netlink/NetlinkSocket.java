@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -166,12 +165,6 @@ final class NetlinkSocket implements Closeable {
     return refusals;
   }
 
-  /** Parses one message of a dump; returns null to leave it out. */
-  @FunctionalInterface
-  interface DumpParser<T> {
-    T parse(Message message);
-  }
-
   /**
    * Runs a dump and parses every message, retrying from the start when the kernel marks it
    * inconsistent ({@code NLM_F_DUMP_INTR}: the table changed while it was being read).
@@ -179,48 +172,18 @@ final class NetlinkSocket implements Closeable {
    * @param request writes the dump request with the given sequence number
    * @throws NetlinkException when the kernel refuses the dump
    */
-  <T> List<T> dump(RequestWriter request, DumpParser<T> parser) throws IOException {
+  <T> List<T> dump(RequestWriter request, DumpCollector.Parser<T> parser) throws IOException {
     for (int attempt = 1; ; attempt++) {
-      List<T> out = new ArrayList<>();
-      boolean interrupted = false;
       int dumpSeq = seq++;
       tx.clear();
       request.write(0, tx, dumpSeq);
       send();
-      boolean done = false;
-      while (!done) {
-        for (Message m : Message.split(receive())) {
-          if (m.header().seq() != dumpSeq) {
-            continue;
-          }
-          interrupted |= m.header().has(NetlinkHeader.NLM_F_DUMP_INTR);
-          switch (m.header().type()) {
-            case NetlinkHeader.NLMSG_DONE -> {
-              Optional<NetlinkException> error = ErrorMessage.parseDone(m.header(), m.payload());
-              if (error.isPresent()) {
-                throw error.get();
-              }
-              done = true;
-            }
-            case NetlinkHeader.NLMSG_ERROR -> {
-              Optional<NetlinkException> error =
-                  ErrorMessage.parse(m.header(), m.payload()).exception();
-              if (error.isPresent()) {
-                throw error.get();
-              }
-            }
-            case NetlinkHeader.NLMSG_NOOP, NetlinkHeader.NLMSG_OVERRUN -> {}
-            default -> {
-              T parsed = parser.parse(m);
-              if (parsed != null) {
-                out.add(parsed);
-              }
-            }
-          }
-        }
+      DumpCollector<T> collector = new DumpCollector<>(dumpSeq, parser);
+      while (!collector.take(receive())) {
+        // until NLMSG_DONE
       }
-      if (!interrupted) {
-        return out;
+      if (!collector.interrupted()) {
+        return collector.results();
       }
       if (attempt == DUMP_ATTEMPTS) {
         throw new IOException(

@@ -1,12 +1,12 @@
 package io.xcluster.cni.router.netlink;
 
+import io.xcluster.cni.annotations.Cidr;
 import io.xcluster.cni.router.route.Route;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -71,31 +71,54 @@ final class Nexthops {
 
   /**
    * Finds or creates a nexthop object of {@code protocol} for the gateway of every route. A gateway
-   * without a device is looked up in the kernel's routes ({@code RTM_GETROUTE}) for the device the
-   * object needs.
+   * without a device gets the link whose prefix holds it, else the device of the kernel's route to
+   * it ({@code RTM_GETROUTE}): a gateway nexthop needs one.
    *
    * @param indexes ifindex by device name; routes with an unknown device must not be given
    */
   static Resolution ensure(
       NetlinkSocket socket, int protocol, List<Route> routes, Map<String, Integer> indexes)
       throws IOException {
-    Map<Key, Outcome> outcomes = new HashMap<>();
     Set<Key> keys = new LinkedHashSet<>();
     routes.forEach(r -> keys.add(Key.of(r, indexes)));
-    List<NexthopMessage> existing = dump(socket);
+    Map<Key, Outcome> outcomes = new HashMap<>();
+    Map<Key, Key> withDevice = resolveDevices(socket, keys, outcomes);
+
     Set<Integer> used = new HashSet<>();
-    Map<Key, Integer> owned = new HashMap<>();
-    for (NexthopMessage nh : existing) {
+    Map<Key, Outcome> objects = new HashMap<>();
+    for (NexthopMessage nh : dump(socket)) {
       used.add(nh.id());
       if (nh.protocol() == protocol && nh.gateway().isPresent()) {
-        owned.put(new Key(nh.gateway().get(), nh.oif()), nh.id());
+        objects.put(new Key(nh.gateway().get(), nh.oif()), new Outcome(nh.id(), null));
       }
     }
+    List<Key> missing =
+        new LinkedHashSet<>(withDevice.values())
+            .stream().filter(k -> !objects.containsKey(k)).toList();
+    objects.putAll(create(socket, protocol, missing, used));
+    withDevice.forEach((given, full) -> outcomes.put(given, objects.get(full)));
+    return new Resolution(outcomes, indexes);
+  }
 
-    // The device of each gateway given without one: the kernel's route to it.
-    List<Key> lookups = keys.stream().filter(k -> k.oif() == 0).toList();
+  /**
+   * The key with its device for every key; a gateway the kernel has no route to gets its refusal in
+   * {@code failed} instead.
+   */
+  private static Map<Key, Key> resolveDevices(
+      NetlinkSocket socket, Set<Key> keys, Map<Key, Outcome> failed) throws IOException {
+    Map<Key, Key> resolved = new HashMap<>();
+    List<AddressMessage> addresses = NetlinkLinks.dumpAddresses(socket);
+    List<Key> lookups = new ArrayList<>();
+    for (Key k : keys) {
+      int oif = k.oif() != 0 ? k.oif() : onLink(k.gateway(), addresses);
+      if (oif != 0) {
+        resolved.put(k, new Key(k.gateway(), oif));
+      } else {
+        lookups.add(k);
+      }
+    }
     int[] oifs = new int[lookups.size()];
-    NetlinkException[] lookupErrors =
+    NetlinkException[] errors =
         socket.exchange(
             lookups.size(),
             (i, buf, seq) ->
@@ -106,45 +129,42 @@ final class Nexthops {
                 oifs[i] = RouteMessage.parse(m.payload()).oif();
               }
             });
-    Map<Key, Key> resolved = new HashMap<>();
-    for (Key k : keys) {
-      resolved.put(k, k);
-    }
     for (int i = 0; i < lookups.size(); i++) {
-      if (lookupErrors[i] != null) {
-        outcomes.put(lookups.get(i), new Outcome(0, lookupErrors[i]));
-        resolved.remove(lookups.get(i));
+      Key k = lookups.get(i);
+      if (errors[i] != null) {
+        failed.put(k, new Outcome(0, errors[i]));
       } else {
-        resolved.put(lookups.get(i), new Key(lookups.get(i).gateway(), oifs[i]));
+        resolved.put(k, new Key(k.gateway(), oifs[i]));
       }
     }
+    return resolved;
+  }
 
-    // Create the missing objects, with ids nobody uses.
-    List<Key> missing = new ArrayList<>();
-    Map<Key, Integer> newIds = new LinkedHashMap<>();
+  /**
+   * Creates one object per key, with ids no object has ({@code used} grows). The create is
+   * exclusive, so an id taken in the meantime fails that object rather than replacing another's.
+   */
+  private static Map<Key, Outcome> create(
+      NetlinkSocket socket, int protocol, List<Key> keys, Set<Integer> used) throws IOException {
+    int[] ids = new int[keys.size()];
     int candidate = 1;
-    for (Key full : new HashSet<>(resolved.values())) {
-      if (owned.containsKey(full)) {
-        continue;
-      }
+    for (int i = 0; i < ids.length; i++) {
       while (used.contains(candidate)) {
         candidate++;
       }
       used.add(candidate);
-      newIds.put(full, candidate);
-      missing.add(full);
+      ids[i] = candidate;
     }
-    NetlinkException[] createErrors =
+    NetlinkException[] errors =
         socket.exchange(
-            missing.size(),
+            keys.size(),
             (i, buf, seq) -> {
-              Key k = missing.get(i);
+              Key k = keys.get(i);
+              boolean v4 = k.gateway().getAddress().length == 4;
               new NexthopMessage(
-                      k.gateway().getAddress().length == 4
-                          ? RouteMessage.AF_INET
-                          : RouteMessage.AF_INET6,
+                      v4 ? RouteMessage.AF_INET : RouteMessage.AF_INET6,
                       protocol,
-                      newIds.get(k),
+                      ids[i],
                       Optional.of(k.gateway()),
                       k.oif())
                   .pack(
@@ -157,18 +177,12 @@ final class Nexthops {
                       seq);
             },
             (i, m) -> {});
-    Map<Key, Outcome> byResolvedKey = new HashMap<>();
-    owned.forEach((k, id) -> byResolvedKey.put(k, new Outcome(id, null)));
-    for (int i = 0; i < missing.size(); i++) {
-      Key k = missing.get(i);
-      byResolvedKey.put(
-          k,
-          createErrors[i] == null
-              ? new Outcome(newIds.get(k), null)
-              : new Outcome(0, createErrors[i]));
+    Map<Key, Outcome> created = new HashMap<>();
+    for (int i = 0; i < ids.length; i++) {
+      created.put(
+          keys.get(i), errors[i] == null ? new Outcome(ids[i], null) : new Outcome(0, errors[i]));
     }
-    resolved.forEach((given, full) -> outcomes.put(given, byResolvedKey.get(full)));
-    return new Resolution(outcomes, indexes);
+    return created;
   }
 
   /**
@@ -211,6 +225,30 @@ final class Nexthops {
         r.nexthopId().ifPresent(ids::remove);
       }
     }
+  }
+
+  /**
+   * The link whose on-link prefix holds the gateway, the longest prefix winning; 0 when none does,
+   * or when links tie (as every link's fe80::/64 does), which leaves it to the kernel's lookup.
+   */
+  static int onLink(InetAddress gateway, List<AddressMessage> addresses) {
+    int best = -1;
+    int oif = 0;
+    for (AddressMessage a : addresses) {
+      if (a.address().isEmpty()
+          || a.address().get().getAddress().length != gateway.getAddress().length
+          || a.prefixLength() >= 8 * gateway.getAddress().length
+          || !Cidr.of(a.address().get(), a.prefixLength()).contains(gateway)) {
+        continue;
+      }
+      if (a.prefixLength() > best) {
+        best = a.prefixLength();
+        oif = a.index();
+      } else if (a.prefixLength() == best && a.index() != oif) {
+        oif = 0;
+      }
+    }
+    return oif;
   }
 
   private static RouteMessage lookupMessage(InetAddress gateway) {
