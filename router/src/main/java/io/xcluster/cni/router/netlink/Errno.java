@@ -13,12 +13,8 @@ final class Errno {
 
   private Errno() {}
 
-  /** {@code strerror(errno)}, or {@code errno N} if libc cannot be loaded. */
+  /** {@code strerror(errno)}, e.g. {@code Network is unreachable}. */
   static String text(int errno) {
-    try {
-      return LibC.get().strerror(errno);
-    } catch (LinkageError e) {
-      return "errno " + errno;
-    }
+    return LibC.get().strerror(errno);
   }
 }

@@ -37,7 +37,6 @@ final class NetlinkSocket implements Closeable {
   private final ByteBuffer tx = ByteBuffer.allocateDirect(TX_BUFFER).order(ByteOrder.nativeOrder());
   private final ByteBuffer rx = ByteBuffer.allocateDirect(RX_BUFFER).order(ByteOrder.nativeOrder());
   private final int window;
-  private final boolean strictDumpFilter;
   private final AtomicBoolean closed = new AtomicBoolean();
   private int seq = (int) (System.nanoTime() & 0x3fffffff);
 
@@ -46,7 +45,8 @@ final class NetlinkSocket implements Closeable {
     bind(0);
     setOption(LibC.SOL_NETLINK, LibC.NETLINK_EXT_ACK, 1);
     setOption(LibC.SOL_NETLINK, LibC.NETLINK_CAP_ACK, 1);
-    this.strictDumpFilter = setOption(LibC.SOL_NETLINK, LibC.NETLINK_GET_STRICT_CHK, 1);
+    // Kernel-side dump filtering (Linux 4.20+); callers filter again on their side either way.
+    setOption(LibC.SOL_NETLINK, LibC.NETLINK_GET_STRICT_CHK, 1);
     if (!setOption(LibC.SOL_SOCKET, LibC.SO_SNDBUFFORCE, 2 * TX_BUFFER)) {
       setOption(LibC.SOL_SOCKET, LibC.SO_SNDBUF, 2 * TX_BUFFER);
     }
@@ -76,14 +76,6 @@ final class NetlinkSocket implements Closeable {
       LibC.get().close(fd);
       throw e;
     }
-  }
-
-  /**
-   * Whether the kernel filters dumps by the fields of the request ({@code NETLINK_GET_STRICT_CHK},
-   * Linux 4.20+). Callers filter again on their side either way.
-   */
-  boolean strictDumpFilter() {
-    return strictDumpFilter;
   }
 
   /** Joins multicast groups ({@code RTNLGRP_*}) for a monitor. */

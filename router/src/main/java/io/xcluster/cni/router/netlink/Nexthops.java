@@ -52,7 +52,12 @@ final class Nexthops {
     return out;
   }
 
-  /** The nexthop of a route, or why there is none. */
+  /**
+   * The nexthop object of a route, or why there is none.
+   *
+   * @param id the object's id, 0 on failure
+   * @param error the kernel's refusal, null on success
+   */
   record Outcome(int id, NetlinkException error) {}
 
   /** The outcome for every route given to {@link #ensure}. */
@@ -79,6 +84,9 @@ final class Nexthops {
   static Resolution ensure(
       NetlinkSocket socket, int protocol, List<Route> routes, Map<String, Integer> indexes)
       throws IOException {
+    if (routes.isEmpty()) {
+      return new Resolution(Map.of(), indexes);
+    }
     Set<Key> keys = new LinkedHashSet<>();
     routes.forEach(r -> keys.add(Key.of(r, indexes)));
     Map<Key, Outcome> outcomes = new HashMap<>();

@@ -48,7 +48,6 @@ record RouteMessage(
   static final int RTM_GETROUTE = 26;
 
   static final int RT_TABLE_UNSPEC = 0;
-  static final int RT_TABLE_MAIN = 254;
   static final int RT_SCOPE_UNIVERSE = 0;
   static final int RT_SCOPE_NOWHERE = 255;
   static final int RTN_UNSPEC = 0;

@@ -3,6 +3,7 @@ package io.xcluster.cni.router.netlink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.xcluster.cni.annotations.Cidr;
+import io.xcluster.cni.annotations.IpFamily;
 import io.xcluster.cni.annotations.IpLiteral;
 import io.xcluster.cni.router.route.Route;
 import io.xcluster.cni.router.route.RouteFailure;
@@ -96,7 +97,7 @@ class NetlinkRouteTableIT {
       for (Route r : listed) {
         assertThat(r.device()).contains("v0");
         assertThat(r.metric()).isEmpty();
-        assertThat(r.nexthopId().isPresent()).isEqualTo(nexthops);
+        assertThat(r.nexthopId().isPresent()).isEqualTo(nexthops && r.family() == IpFamily.IPV4);
         assertThat(r.sameAs(r)).isTrue();
       }
       assertThat(route("10.9.2.0/24", "192.168.9.3").sameAs(find(listed, "10.9.2.0/24"))).isTrue();
@@ -231,15 +232,21 @@ class NetlinkRouteTableIT {
                       route("fd00:1::/64", "fd00:9::2"))))
           .isEmpty();
       String owned = ns.ip("nexthop", "show", "protocol", "202");
-      assertThat(owned.lines()).hasSize(3);
+      assertThat(owned.lines()).hasSize(2); // one per IPv4 gateway; IPv6 routes stay plain
       assertThat(owned).doesNotContain("id 1 ");
       List<Route> listed = table.list();
       assertThat(find(listed, "10.9.1.0/24").nexthopId())
           .isEqualTo(find(listed, "10.9.2.0/24").nexthopId());
 
-      // A gateway no route uses any more loses its object; the foreign one stays.
+      // An object another owner's route uses stays, though none of ours uses it any more.
+      String id3 = String.valueOf(find(listed, "10.9.3.0/24").nexthopId().orElseThrow());
+      ns.ip("route", "add", "10.9.8.0/24", "nhid", id3, "proto", "static");
       assertThat(table.apply(List.of(new RouteOp.Delete(find(listed, "10.9.3.0/24"))))).isEmpty();
       assertThat(ns.ip("nexthop", "show", "protocol", "202").lines()).hasSize(2);
+      assertThat(ns.ip("route", "show", "10.9.8.0/24")).contains("nhid " + id3);
+
+      // Once no route at all uses it, it goes; the foreign object stays.
+      ns.ip("route", "del", "10.9.8.0/24");
       table.apply(delete(table.list()));
       assertThat(ns.ip("nexthop", "show", "protocol", "202")).isBlank();
       assertThat(ns.ip("nexthop", "show")).contains("id 1 via 192.168.9.7");
@@ -287,6 +294,28 @@ class NetlinkRouteTableIT {
           .extracting(RouteFailure::message)
           .containsExactly("no such device nope0");
       assertThat(viaList(table.list())).containsExactly("10.9.2.0/24 via 192.168.9.2");
+    }
+  }
+
+  @Test
+  void refusesRoutesOfAnotherOwner() throws IOException {
+    ns.ip("route", "add", "10.9.1.0/24", "via", "192.168.9.2", "proto", "202");
+    try (NetlinkRouteTable table = open(false)) {
+      Route otherProtocol =
+          Route.of(Cidr.parse("10.9.1.0/24"), IpLiteral.parse("192.168.9.3"), 4, Route.MAIN_TABLE);
+      Route otherTable = route("10.9.1.0/24", "192.168.9.3", 100);
+      List<RouteFailure> failures =
+          table.apply(
+              List.of(
+                  new RouteOp.Replace(otherProtocol),
+                  new RouteOp.Delete(otherTable),
+                  new RouteOp.Replace(route("10.9.2.0/24", "192.168.9.2"))));
+      assertThat(failures).extracting(RouteFailure::errno).containsExactly(22, 22);
+      assertThat(failures.getFirst().message())
+          .isEqualTo("the route is not this owner's (protocol 202, table 254)");
+      assertThat(ns.ip("route", "show", "10.9.1.0/24")).contains("via 192.168.9.2");
+      assertThat(viaList(table.list()))
+          .containsExactly("10.9.1.0/24 via 192.168.9.2", "10.9.2.0/24 via 192.168.9.2");
     }
   }
 
