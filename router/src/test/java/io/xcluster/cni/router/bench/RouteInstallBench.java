@@ -138,13 +138,13 @@ public final class RouteInstallBench {
 
   private void dump(int n) throws Exception {
     List<Route> routes = routes(n, RouteInstallBench::ipv4);
-    double[] times = new double[Math.max(reps, 5)];
+    double[] times = new double[Math.max(reps, 10)];
     try (NetworkNamespace ns = namespace();
         NetlinkRouteTable t =
             NetlinkRouteTable.open(PROTOCOL, Route.MAIN_TABLE, false, ns.path())) {
       check(t.apply(replaceAll(routes)));
-      for (int i = 0; i < 3; i++) {
-        t.list(); // warm
+      for (int i = 0; i < 20; i++) {
+        t.list(); // the daemon lists every few seconds: measure it warm
       }
       for (int i = 0; i < times.length; i++) {
         long start = System.nanoTime();
