@@ -26,7 +26,9 @@ import java.util.Set;
  * <p><b>Ownership.</b> Listing asks the kernel for this protocol and table only and filters again
  * on this side. Deletes carry the protocol, which the kernel matches. A replace is refused with
  * {@code EEXIST} when a route of another protocol has the same destination and metric in the table:
- * the kernel's {@code NLM_F_REPLACE} would overwrite it whatever its owner.
+ * the kernel's {@code NLM_F_REPLACE} would overwrite it whatever its owner. (The check reads the
+ * table once per {@link #apply}; a route another owner adds in the milliseconds between that read
+ * and our replace is not seen.)
  *
  * <p><b>Speed.</b> {@link #apply} pipelines up to a thousand requests per {@code send} and ties
  * each acknowledgement back to its operation by sequence number. In nexthop mode each IPv4 gateway
@@ -138,6 +140,9 @@ public final class NetlinkRouteTable implements RouteTable {
    */
   @Override
   public synchronized List<RouteFailure> apply(List<RouteOp> ops) throws IOException {
+    if (ops.isEmpty()) {
+      return List.of();
+    }
     RouteFailure[] failed = new RouteFailure[ops.size()];
     Map<String, Integer> indexes = new HashMap<>();
     NetlinkLinks.names(socket).forEach((index, name) -> indexes.put(name, index));
