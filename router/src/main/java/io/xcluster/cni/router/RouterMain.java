@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       VersionCommand.class,
       CidrCommand.class,
+      RoutesCommand.class,
       AnnotateCommand.class,
       InstallCommand.class,
       UninstallCommand.class

@@ -3,6 +3,7 @@ package io.xcluster.cni.router;
 import io.xcluster.cni.router.install.InstanceOptions;
 import io.xcluster.cni.router.install.RouteTableOpener;
 import io.xcluster.cni.router.install.Uninstaller;
+import io.xcluster.cni.router.netlink.NetlinkRouteTable;
 import io.xcluster.cni.router.route.Route;
 import io.xcluster.cni.router.route.RouteFailure;
 import io.xcluster.cni.router.route.RouteTable;
@@ -27,15 +28,9 @@ import picocli.CommandLine.Option;
             + " this node. The plugins stay: other instances and running pods use them.",
     mixinStandardHelpOptions = true)
 final class UninstallCommand implements Callable<Integer> {
-  /**
-   * Until the rtnetlink route table is merged, uninstall cannot reach the kernel. The lead wires
-   * {@code NetlinkRouteTable} here.
-   */
-  static final RouteTableOpener UNWIRED =
-      (protocol, table) -> {
-        throw new IOException(
-            "this build has no kernel route table (rtnetlink not wired in); use --keep-routes");
-      };
+  /** The kernel's routes over rtnetlink (IPv4 nexthop objects are cleaned up too). */
+  static final RouteTableOpener KERNEL =
+      (protocol, table) -> NetlinkRouteTable.open(protocol, table, false);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -60,7 +55,7 @@ final class UninstallCommand implements Callable<Integer> {
   private final RouteTableOpener routeTables;
 
   UninstallCommand() {
-    this(UNWIRED);
+    this(KERNEL);
   }
 
   UninstallCommand(RouteTableOpener routeTables) {

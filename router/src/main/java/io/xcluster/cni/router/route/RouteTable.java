@@ -26,7 +26,8 @@ public interface RouteTable extends AutoCloseable {
   List<Route> list() throws IOException;
 
   /**
-   * Applies every operation, in order, and never stops at a failed one.
+   * Applies every operation, in order, and never stops at a failed one. Deleting a route that is
+   * not there (any more) is not a failure: what was asked for, its absence, holds.
    *
    * @return the operations that failed, each with its reason; empty when all landed
    * @throws IOException when the kernel cannot be reached at all

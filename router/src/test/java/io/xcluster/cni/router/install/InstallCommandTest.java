@@ -124,7 +124,7 @@ class InstallCommandTest {
   }
 
   @Test
-  void uninstallRemovesTheFilesAndSaysWhyRoutesNeedTheKernelTable() throws Exception {
+  void uninstallWithKeepRoutesRemovesTheFilesAndLeavesThePlugins() throws Exception {
     assertThat(run(install("--mtu=1400").toArray(String[]::new))).isZero();
 
     int rc = run("uninstall", "--cni-bin-dir=" + bin, "--cni-conf-dir=" + net, "--keep-routes");
@@ -133,9 +133,6 @@ class InstallCommandTest {
     assertThat(net.resolve("10-xcluster-cni.conf")).doesNotExist();
     assertThat(net.resolve("xcluster-cni")).doesNotExist();
     assertThat(bin.resolve("kube-node")).exists();
-
-    rc = run("uninstall", "--cni-bin-dir=" + bin, "--cni-conf-dir=" + net);
-    assertThat(rc).isEqualTo(1);
-    assertThat(err.toString()).contains("--keep-routes");
+    // Removing routes needs the kernel: UninstallCommandIT does that inside a namespace.
   }
 }
