@@ -73,6 +73,7 @@ launcher() {
 # $1 launcher, written by build.sh.
 top=\$(dirname "\$(dirname "\$(readlink -f "\$0")")")
 exec "\$top/runtime/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto \\
+	--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \\
 	\$XCLUSTER_JAVA_OPTS -cp "\$top/lib/$1/*" $2 "\$@"
 LAUNCHER
 }
@@ -83,6 +84,8 @@ cmd_test() {
 	prerequisites
 	cd $dir
 	mvn -B spotless:check || die "Formatting: run 'mvn spotless:apply'"
+	# The e2e runs the programs as a node runs them: from _output.
+	cmd_build
 	rm -rf */target/surefire-reports */target/failsafe-reports
 	mvn -B verify
 	local rc=$?
@@ -124,9 +127,7 @@ prerequisites() {
 		|| die "apt-get install$missing"
 }
 
-##   image [--tag=repository:version]
-##     Build the container image (Dockerfile: the build runs inside a Temurin 25
-##     JDK image). Needs a container engine; says so plainly when there is none.
+##   image    Build the container image [--tag=repo:version]; says plainly when no engine runs
 cmd_image() {
 	cmd_env
 	test -n "$__tag" || __tag=ghcr.io/xcluster-cni/xcluster-cni:$__version
