@@ -1,0 +1,46 @@
+package io.xcluster.cni.bench;
+
+import io.xcluster.cni.testing.NetworkNamespace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code ./build.sh bench [--quick] [--only NAME] [--docs DIR]}: runs the benchmarks and writes
+ * DIR/benchmarks.md (default docs/) with its plots. Needs root (network namespaces).
+ */
+public final class BenchMain {
+  private BenchMain() {}
+
+  static List<Benchmark> all() {
+    return List.of(new RouteInstallBenchmark());
+  }
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = false;
+    String only = null;
+    Path docs = Path.of("docs");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> quick = true;
+        case "--only" -> only = args[++i];
+        case "--docs" -> docs = Path.of(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Files.createDirectories(docs);
+    NetworkNamespace.deleteLeftovers();
+    Report report = new Report(Machine.current(), quick);
+    long start = System.nanoTime();
+    for (Benchmark b : all()) {
+      if (only == null || only.equals(b.name())) {
+        System.err.println("bench: " + b.name());
+        b.run(new Benchmark.Context(quick, report, docs));
+      }
+    }
+    report.write(docs.resolve("benchmarks.md"));
+    System.err.printf(
+        "bench: wrote %s in %.0f s%n",
+        docs.resolve("benchmarks.md"), (System.nanoTime() - start) / 1e9);
+  }
+}
