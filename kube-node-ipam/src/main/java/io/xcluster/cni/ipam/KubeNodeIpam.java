@@ -95,7 +95,7 @@ public final class KubeNodeIpam {
 
   private byte[] add() throws CniException {
     RangeCache.Entry entry = cache.read();
-    boolean cached = entry.cidrsFor(config.annotation()) != null;
+    boolean cached = entry.cidrsFor(config.annotation(), config.nodeName()) != null;
     List<String> cidrs = forNamespace(ranges(entry));
     Path hostLocal = hostLocal();
     String version =
@@ -197,7 +197,7 @@ public final class KubeNodeIpam {
 
   /** The Node's CIDRs: from the cache when it holds them for this annotation, else the Node. */
   List<String> ranges(RangeCache.Entry entry) throws CniException {
-    List<String> cidrs = entry.cidrsFor(config.annotation());
+    List<String> cidrs = entry.cidrsFor(config.annotation(), config.nodeName());
     if (cidrs != null) {
       log.debug("ranges from the cache: " + cidrs);
       return cidrs;
@@ -306,7 +306,7 @@ public final class KubeNodeIpam {
   }
 
   private List<String> releaseRanges(RangeCache.Entry entry) {
-    List<String> cidrs = entry.cidrsFor(config.annotation());
+    List<String> cidrs = entry.cidrsFor(config.annotation(), config.nodeName());
     return cidrs != null ? cidrs : List.of(PLACEHOLDER_RANGE);
   }
 

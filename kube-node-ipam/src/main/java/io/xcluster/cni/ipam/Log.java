@@ -24,17 +24,15 @@ public final class Log {
 
   private final OutputStream out;
   private final int level;
-  private final String prefix;
 
-  public Log(OutputStream out, int level, String prefix) {
+  public Log(OutputStream out, int level) {
     this.out = out;
     this.level = level;
-    this.prefix = prefix;
   }
 
   /** Logs warnings and errors to stderr until the configuration says otherwise. */
   public static Log stderr() {
-    return new Log(System.err, WARNING, "kube-node[" + ProcessHandle.current().pid() + "]");
+    return new Log(System.err, WARNING);
   }
 
   /**
@@ -43,14 +41,13 @@ public final class Log {
    */
   public static Log configured(String logfile, String loglevel) {
     int level = parseLevel(loglevel);
-    String prefix = "kube-node[" + ProcessHandle.current().pid() + "]";
     if (logfile == null || logfile.equals("stdout") || logfile.equals("stderr")) {
-      return new Log(System.err, level, prefix);
+      return new Log(System.err, level);
     }
     try {
-      return new Log(new FileOutputStream(logfile, true), level, prefix);
+      return new Log(new FileOutputStream(logfile, true), level);
     } catch (IOException e) {
-      Log log = new Log(System.err, level, prefix);
+      Log log = new Log(System.err, level);
       log.warn("cannot open logfile " + logfile + ": " + e.getMessage() + "; logging to stderr");
       return log;
     }
@@ -102,7 +99,9 @@ public final class Log {
       return;
     }
     StringBuilder sb = new StringBuilder(128);
-    sb.append(Instant.now()).append(' ').append(prefix).append(' ').append(name).append(": ");
+    // The pid only now: ProcessHandle costs start time that a quiet run should not pay.
+    sb.append(Instant.now()).append(" kube-node[").append(ProcessHandle.current().pid());
+    sb.append("] ").append(name).append(": ");
     sb.append(message).append('\n');
     if (t != null) {
       StringWriter w = new StringWriter();

@@ -60,9 +60,15 @@ public final class RangeCache {
 
     static final Entry EMPTY = new Entry(null, null, null, null);
 
-    /** The CIDRs when they were read for this annotation (null for spec.podCIDRs), else null. */
-    public List<String> cidrsFor(String wanted) {
-      return Objects.equals(annotation, wanted) ? cidrs : null;
+    /**
+     * The CIDRs when they were read for this annotation (null for spec.podCIDRs) and, when the
+     * configuration names the node, from that node; else null.
+     */
+    public List<String> cidrsFor(String wantedAnnotation, String wantedNode) {
+      if (!Objects.equals(annotation, wantedAnnotation)) {
+        return null;
+      }
+      return wantedNode == null || wantedNode.equals(node) ? cidrs : null;
     }
 
     Entry withRanges(String newNode, String newAnnotation, List<String> newCidrs) {
@@ -119,6 +125,14 @@ public final class RangeCache {
    */
   public Entry update(Change change) throws IOException {
     Files.createDirectories(dir);
+    // The file lock excludes other processes; within one JVM a second FileChannel lock would
+    // throw OverlappingFileLockException instead of waiting, so threads queue here first.
+    synchronized (RangeCache.class) {
+      return updateLocked(change);
+    }
+  }
+
+  private Entry updateLocked(Change change) throws IOException {
     try (FileChannel lock =
             FileChannel.open(
                 dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
