@@ -113,14 +113,15 @@ kube_node_launcher() {
 #! /bin/sh
 # kube-node CNI plugin launcher, written by build.sh. Finds its home from its own path:
 # <home>/bin/kube-node (or a symlink to it), or a copy next to <dir>/kube-node.d/.
-# Start-up flags: C1 only, Serial GC, no perf data file, the AOT cache when present.
+# Start-up flags: C1 only, Serial GC, no perf data file, a small heap, the AOT cache when
+# present (made with these flags; a cache that does not fit is ignored, never fatal).
 # JVM warnings go to stderr: stdout carries only the CNI result.
 self=\$(readlink -f "\$0")
 home=\${self%/*/*}
 test -x "\$home/runtime/bin/java" || home=\${self%/*}/kube-node.d
 aot=
 test -r "\$home/kube-node.aot" && aot="-XX:AOTCache=\$home/kube-node.aot"
-exec "\$home/runtime/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData \\
+exec "\$home/runtime/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xms16m -Xmx256m \\
 	\$aot -Xlog:disable -Xlog:all=warning:stderr \$KUBE_NODE_JAVA_OPTS \\
 	-cp "$1" io.xcluster.cni.ipam.KubeNodeIpamMain "\$@"
 LAUNCHER

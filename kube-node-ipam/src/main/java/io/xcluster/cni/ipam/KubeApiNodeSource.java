@@ -41,6 +41,8 @@ final class KubeApiNodeSource implements NodeSource {
           KubeConfig config = KubeConfig.loadKubeConfig(r);
           config.setFile(path.toFile());
           client = ClientBuilder.kubeconfig(config).build();
+        } catch (java.nio.file.NoSuchFileException e) {
+          throw new IOException("the kubeconfig " + kubeconfig + " does not exist", e);
         } catch (RuntimeException e) {
           throw new IOException("cannot use kubeconfig " + kubeconfig + ": " + e.getMessage(), e);
         }
