@@ -491,7 +491,13 @@ public final class KubeNodeIpam {
         if (!isAddress(name)) {
           continue;
         }
-        String[] lines = Files.readString(f, StandardCharsets.UTF_8).split("\r?\n", -1);
+        String content;
+        try {
+          content = Files.readString(f, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException gone) {
+          continue; // released meanwhile
+        }
+        String[] lines = content.split("\r?\n", -1);
         String id = lines[0].strip();
         String ifname = lines.length > 1 ? lines[1].strip() : "";
         if (id.isEmpty() || ifname.isEmpty()) {
