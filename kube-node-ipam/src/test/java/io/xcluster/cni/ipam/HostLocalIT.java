@@ -311,6 +311,38 @@ class HostLocalIT {
   }
 
   @Test
+  void aHungHostLocalEndsInCode11AtTheTimeoutAndIsKilled() throws Exception {
+    Path bin = Files.createDirectories(tmp.resolve("hung"));
+    Path pidFile = tmp.resolve("hung.pid");
+    Path hung = bin.resolve("host-local");
+    Files.writeString(
+        hung,
+        "#! /bin/sh\n"
+            + "test \"$CNI_COMMAND\" = VERSION && exec /usr/lib/cni/host-local\n"
+            + "echo $$ > "
+            + pidFile
+            + "\nexec sleep 60\n");
+    Files.setPosixFilePermissions(
+        hung, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Map<String, String> env = env("ADD", "c1");
+    env.put("CNI_PATH", bin.toString());
+
+    PluginProcess.Result r = plugin.run(env, config(",\"timeoutSeconds\":3"));
+
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.code()).isEqualTo(11);
+    assertThat((String) r.json().get("msg")).contains("timed out after 3000 ms");
+    // The hung child was killed with it (not left to sleep its 60 s); allow for reaping.
+    long pid = Long.parseLong(Files.readString(pidFile).strip());
+    for (int i = 0;
+        i < 50 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        i++) {
+      Thread.sleep(100);
+    }
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+  }
+
+  @Test
   void versionAndNoCommand() {
     PluginProcess.Result version = run("VERSION", null, "{\"cniVersion\":\"1.1.0\"}");
     assertThat(version.status()).isZero();

@@ -315,9 +315,14 @@ class KubeNodeIpamTest {
     assertThat(Json.parseObject(Files.readString(dataDir.resolve("kube-node.json"))))
         .doesNotContainKey("cidrs")
         .containsKey("hostLocal");
+    // Meanwhile the node was re-registered with other CIDRs: the next ADD reads and caches them.
+    nodes.node("vm-2", Map.of(), "10.9.2.0/24");
     int before = nodes.calls.get();
     assertThat(run("ADD", config("1.0.0", "")).status()).isZero();
     assertThat(nodes.calls.get()).isGreaterThan(before);
+    assertThat(hostLocal.last().ipam().get("ranges")).isEqualTo(ranges("10.9.2.0/24"));
+    assertThat(Json.parseObject(Files.readString(dataDir.resolve("kube-node.json"))))
+        .containsEntry("cidrs", List.of("10.9.2.0/24"));
   }
 
   @Test
