@@ -239,8 +239,6 @@ public final class KubeNodeIpam {
     NodeAnnotations reader;
     try {
       reader = new NodeAnnotations(Optional.ofNullable(annotation), Optional.empty());
-    } catch (AnnotationFormatException e) {
-      throw new CniException(CniException.INVALID_CONFIG, "bad annotation name", e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new CniException(
           CniException.INVALID_CONFIG,

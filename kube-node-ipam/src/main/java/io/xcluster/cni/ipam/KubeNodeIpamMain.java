@@ -5,7 +5,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.function.Function;
@@ -42,7 +41,7 @@ public final class KubeNodeIpamMain {
             System.in,
             stdout,
             new KubeNodeIpam.Dependencies(
-                new ProcessPluginExecutor(Log.stderr()), NodeSources.real(), HostIdentity.system()),
+                new ProcessPluginExecutor(), NodeSources.real(), HostIdentity.system()),
             true);
     System.exit(status);
   }
@@ -110,12 +109,7 @@ public final class KubeNodeIpamMain {
                 + " args "
                 + request.args());
       }
-      KubeNodeIpam.Dependencies d =
-          deps.executor() instanceof ProcessPluginExecutor
-              ? new KubeNodeIpam.Dependencies(
-                  new ProcessPluginExecutor(log), deps.sources(), deps.host())
-              : deps;
-      byte[] result = new KubeNodeIpam(request, config, getenv, d, log).run();
+      byte[] result = new KubeNodeIpam(request, config, getenv, deps, log).run();
       return out.result(result) ? 0 : 1;
     } catch (CniException e) {
       log.error(e.getMessage());
@@ -248,9 +242,5 @@ public final class KubeNodeIpamMain {
         Runtime.getRuntime().halt(1);
       }
     }
-  }
-
-  static PrintStream utf8(OutputStream out) {
-    return new PrintStream(out, true, StandardCharsets.UTF_8);
   }
 }
