@@ -63,6 +63,85 @@ cmd_build() {
 	launcher xcluster-cni io.xcluster.cni.router.RouterMain > $__out/bin/xcluster-cni
 	chmod 755 $__out/bin/xcluster-cni
 	log "built $__out/bin/xcluster-cni ($($__out/bin/xcluster-cni version))"
+	build_kube_node
+}
+
+# build_kube_node
+#   Lays out the kube-node CNI plugin, self-contained, for the installer to copy to the host:
+#     _output/kube-node/bin/kube-node   the launcher (finds everything relative to itself)
+#     _output/kube-node/runtime/        a jlink'd runtime with only the modules it needs
+#     _output/kube-node/lib/            the plugin jar, then its dependencies
+#     _output/kube-node/kube-node.aot   JDK 25 AOT cache from a training run of a warm ADD
+#   and _output/bin/kube-node, a symlink to the launcher. The launcher also works as a copy
+#   next to the directory renamed kube-node.d: /opt/cni/bin/kube-node + /opt/cni/bin/kube-node.d/.
+build_kube_node() {
+	local kn=$__out/kube-node
+	rm -rf $kn
+	mkdir -p $kn/bin $kn/lib $__out/bin
+	cp kube-node-ipam/target/kube-node-ipam-$__version.jar $kn/lib/kube-node-ipam.jar
+	cp kube-node-ipam/target/lib/*.jar $kn/lib/
+	local mods
+	mods=$("$JAVA_HOME/bin/jdeps" --ignore-missing-deps --print-module-deps \
+		--multi-release 25 --class-path "$kn/lib/*" $kn/lib/kube-node-ipam.jar) || die "jdeps"
+	# TLS to the API server (cold path) needs the EC and naming providers jdeps cannot see.
+	"$JAVA_HOME/bin/jlink" --add-modules "$mods,jdk.crypto.ec,java.naming,jdk.unsupported" \
+		--strip-debug --no-header-files --no-man-pages \
+		--output $kn/runtime || die "jlink kube-node"
+	# The class path in a fixed order (the AOT cache checks it): the plugin, then the rest.
+	local cp='$home/lib/kube-node-ipam.jar' f
+	for f in $(cd $kn/lib && ls *.jar | grep -v '^kube-node-ipam.jar$'); do
+		cp="$cp:\$home/lib/$f"
+	done
+	kube_node_launcher "$cp" > $kn/bin/kube-node
+	chmod 755 $kn/bin/kube-node
+	ln -sf ../kube-node/bin/kube-node $__out/bin/kube-node
+	kube_node_train $kn
+	log "built $__out/bin/kube-node ($($__out/bin/kube-node --version 2>&1 | head -1))"
+}
+
+# kube_node_launcher <class-path>
+kube_node_launcher() {
+	cat <<LAUNCHER
+#! /bin/sh
+# kube-node CNI plugin launcher, written by build.sh. Finds its home from its own path:
+# <home>/bin/kube-node (or a symlink to it), or a copy next to <dir>/kube-node.d/.
+# Start-up flags: C1 only, Serial GC, no perf data file, a small heap, the AOT cache when
+# present (made with these flags; a cache that does not fit is ignored, never fatal).
+# JVM warnings go to stderr: stdout carries only the CNI result.
+self=\$(readlink -f "\$0")
+home=\${self%/*/*}
+test -x "\$home/runtime/bin/java" || home=\${self%/*}/kube-node.d
+aot=
+test -r "\$home/kube-node.aot" && aot="-XX:AOTCache=\$home/kube-node.aot"
+exec "\$home/runtime/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xms16m -Xmx256m \\
+	\$aot -Xlog:disable -Xlog:all=warning:stderr \$KUBE_NODE_JAVA_OPTS \\
+	-cp "$1" io.xcluster.cni.ipam.KubeNodeIpamMain "\$@"
+LAUNCHER
+}
+
+# kube_node_train <dir>
+#   Records the AOT cache with a training run of a warm ADD against the real host-local
+#   (/usr/lib/cni, or CNI_PATH). Without host-local the plugin is shipped without a cache.
+kube_node_train() {
+	local kn=$1 cnipath=${CNI_PATH:-/usr/lib/cni} t=$tmp/kube-node-train
+	if ! test -x $cnipath/host-local; then
+		log "no host-local in $cnipath: kube-node is built without an AOT cache"
+		return 0
+	fi
+	mkdir -p $t
+	printf '%s\n' 'items:' '- metadata: {name: train}' \
+		'  spec: {podCIDRs: [10.0.0.0/24, "fd00::/64"]}' > $t/nodes.yaml
+	local conf="{\"cniVersion\":\"1.1.0\",\"name\":\"train\",\"ipam\":{\"type\":\"kube-node\",\"nodeName\":\"train\",\"nodesFile\":\"$t/nodes.yaml\",\"dataDir\":\"$t/data\"}}"
+	# The first ADD fills the cache (cold); the training run is a warm ADD, then a DEL.
+	echo "$conf" | CNI_COMMAND=ADD CNI_CONTAINERID=cold CNI_IFNAME=eth0 CNI_NETNS=/dev/null \
+		CNI_PATH=$cnipath $kn/bin/kube-node > $t/cold.out ||
+		die "kube-node cold ADD: $(cat $t/cold.out)"
+	echo "$conf" | CNI_COMMAND=ADD CNI_CONTAINERID=train CNI_IFNAME=eth0 CNI_NETNS=/dev/null \
+		CNI_PATH=$cnipath KUBE_NODE_JAVA_OPTS="-XX:AOTCacheOutput=$kn/kube-node.aot" \
+		$kn/bin/kube-node > $t/train.out 2> $t/train.err ||
+		die "kube-node training run: $(cat $t/train.out $t/train.err)"
+	test -s $kn/kube-node.aot || die "kube-node: the training run wrote no AOT cache"
+	rm -rf $t
 }
 
 # launcher <lib-dir> <main-class>
