@@ -39,6 +39,7 @@ public final class E2eMain {
   static NodeSourceMode source(String name, Rig rig) throws Exception {
     return switch (name) {
       case "file" -> new NodesFileMode(rig.workDir().resolve("nodes.json"));
+      case "api" -> new ApiServerMode(rig.workDir());
       default -> throw new IllegalArgumentException("--source is file or api, not " + name);
     };
   }
