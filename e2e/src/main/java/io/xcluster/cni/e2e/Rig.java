@@ -63,7 +63,15 @@ public final class Rig implements AutoCloseable {
     String name = "node-" + n;
     NetworkNamespace ns = track(NetworkNamespace.create("n" + n));
     quietDad(ns);
-    ns.exec("sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
+    // A node's network manager puts its IPv6 addresses back after a link flap; the rig has none,
+    // so the kernel keeps them (by default it drops IPv6 addresses with the link).
+    ns.exec(
+        "sysctl",
+        "-qw",
+        "net.ipv4.ip_forward=1",
+        "net.ipv6.conf.all.forwarding=1",
+        "net.ipv6.conf.all.keep_addr_on_down=1",
+        "net.ipv6.conf.default.keep_addr_on_down=1");
     for (int segment = 0; segment < 2; segment++) {
       String port = "n" + n + "e" + segment;
       String dev = "eth" + segment;
