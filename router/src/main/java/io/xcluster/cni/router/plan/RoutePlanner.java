@@ -1,0 +1,330 @@
+package io.xcluster.cni.router.plan;
+
+import io.xcluster.cni.annotations.Cidr;
+import io.xcluster.cni.annotations.IpFamily;
+import io.xcluster.cni.annotations.IpLiteral;
+import io.xcluster.cni.router.host.LinkAddress;
+import io.xcluster.cni.router.host.LocalAddresses;
+import io.xcluster.cni.router.route.Route;
+import io.xcluster.cni.router.route.RouteOp;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Computes the routes the Nodes ask for and the operations that bring the kernel there. A pure
+ * function of its inputs: no clock, no I/O, the same answer for the same Nodes in any order.
+ *
+ * <p>For every Node but our own, and every pod CIDR of it (any number per family): {@code <cidr>
+ * via <first address of the CIDR's family>}. The rules, each of which is a {@link NodeProblem} when
+ * it bites:
+ *
+ * <ul>
+ *   <li>Overlapping CIDRs of different Nodes: the oldest claim (creationTimestamp, then name) wins;
+ *       the others get no route. A Node's own nested CIDRs: the first one wins.
+ *   <li>A destination that overlaps a prefix our own links reach directly gets no route, nor does a
+ *       next hop that is one of our own addresses. These are never kept either.
+ *   <li>No address of the CIDR's family: no route; an installed one is kept.
+ *   <li>An IPv6 link-local next hop needs an outgoing device: the link that carries our own Node's
+ *       first IPv6 address. When that is unknown: no route; an installed one is kept.
+ *   <li>A next hop outside every connected prefix is reported, and the route is still tried: the
+ *       kernel may know a way (an onlink route) that the addresses do not show.
+ *   <li>Malformed input loses nothing: while a Node's CIDRs cannot be read, installed routes via
+ *       its (readable) addresses are kept; while its addresses cannot be read, installed routes to
+ *       its (readable) CIDRs are kept; when neither can be read, every installed route that no Node
+ *       claims is kept.
+ * </ul>
+ *
+ * <p>Cost: O(N log N) in the number of CIDRs (one sort by age, one ordered map for overlaps), and
+ * hashing for the comparison with the kernel.
+ */
+public final class RoutePlanner {
+  private static final Comparator<NodeReading> OLDEST_FIRST =
+      Comparator.comparing(NodeReading::created).thenComparing(NodeReading::name);
+
+  private final PlannerConfig config;
+
+  public RoutePlanner(PlannerConfig config) {
+    this.config = config;
+  }
+
+  public PlannerConfig config() {
+    return config;
+  }
+
+  /**
+   * Plans the routes for {@code nodes} against the {@code installed} routes of our protocol and
+   * table.
+   */
+  public Plan plan(Collection<NodeReading> nodes, LocalAddresses local, List<Route> installed) {
+    Planning p = new Planning(local, ownNode(nodes));
+    List<NodeReading> peers = new ArrayList<>(nodes.size());
+    for (NodeReading node : nodes) {
+      if (!node.name().equals(config.ownNode())) {
+        peers.add(node);
+      }
+    }
+    peers.sort(OLDEST_FIRST);
+    for (NodeReading node : peers) {
+      p.addNode(node);
+    }
+    return p.diff(installed);
+  }
+
+  private Optional<NodeReading> ownNode(Collection<NodeReading> nodes) {
+    for (NodeReading node : nodes) {
+      if (node.name().equals(config.ownNode())) {
+        return Optional.of(node);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The kernel's metric for a route without one: IPv4 0, IPv6 1024. */
+  static int effectiveMetric(Route route) {
+    return route.metric().orElse(route.family() == IpFamily.IPV4 ? 0 : 1024);
+  }
+
+  /** Whether the installed route is the desired one; a kernel route always names its device. */
+  static boolean matches(Route desired, Route installed) {
+    return desired.dst().equals(installed.dst())
+        && desired.gateway().equals(installed.gateway())
+        && effectiveMetric(desired) == effectiveMetric(installed)
+        && (desired.device().isEmpty() || desired.device().equals(installed.device()));
+  }
+
+  /** The kernel tells routes apart by destination and metric (in one table). */
+  private record Slot(Cidr dst, int metric) {
+    static Slot of(Route route) {
+      return new Slot(route.dst(), effectiveMetric(route));
+    }
+  }
+
+  /** The state of one planning run. */
+  private final class Planning {
+    private final LocalAddresses local;
+    private final Optional<NodeReading> own;
+    private final List<NodeProblem> problems = new ArrayList<>();
+
+    /** Accepted claims by CIDR; pairwise disjoint, so floor/ceiling find any overlap. */
+    private final TreeMap<Cidr, String> claims = new TreeMap<>();
+
+    private final Map<Cidr, DesiredRoute> desired = new HashMap<>();
+
+    /** Destinations whose installed route is kept, by the Node that claims them. */
+    private final Map<Cidr, String> keptDsts = new HashMap<>();
+
+    /** Next hops of Nodes whose CIDRs cannot be read: installed routes via them are kept. */
+    private final Set<InetAddress> keptGateways = new HashSet<>();
+
+    /** A Node has neither readable CIDRs nor addresses: unclaimed installed routes are kept. */
+    private boolean keepUnclaimed;
+
+    Planning(LocalAddresses local, Optional<NodeReading> own) {
+      this.local = local;
+      this.own = own;
+    }
+
+    void addNode(NodeReading node) {
+      for (String message : node.problems()) {
+        problem(node, message);
+      }
+      if (node.cidrs().isEmpty()) {
+        if (node.addresses().isPresent()) {
+          keptGateways.addAll(node.addresses().get());
+          problem(node, "its CIDRs cannot be read; installed routes via its addresses are kept");
+        } else {
+          keepUnclaimed = true;
+          problem(node, "nothing can be read; installed routes that no node claims are kept");
+        }
+        return;
+      }
+      for (Cidr cidr : node.cidrs().get()) {
+        if (claim(node, cidr)) {
+          if (node.addresses().isPresent()) {
+            route(node, cidr, node.addresses().get());
+          } else {
+            keptDsts.put(cidr, node.name());
+          }
+        }
+      }
+      if (node.addresses().isEmpty()) {
+        problem(node, "its addresses cannot be read; installed routes to its CIDRs are kept");
+      }
+    }
+
+    /** Records the claim of {@code cidr} by {@code node}, unless an older claim overlaps it. */
+    private boolean claim(NodeReading node, Cidr cidr) {
+      Optional<Map.Entry<Cidr, String>> older = overlappingClaim(cidr);
+      if (older.isPresent()) {
+        Cidr other = older.get().getKey();
+        String owner = older.get().getValue();
+        problem(
+            node,
+            owner.equals(node.name())
+                ? cidr + " overlaps its own " + other + "; only " + other + " is routed"
+                : cidr
+                    + " overlaps "
+                    + other
+                    + " of node "
+                    + owner
+                    + ", which claimed it first; no route");
+        return false;
+      }
+      claims.put(cidr, node.name());
+      return true;
+    }
+
+    private Optional<Map.Entry<Cidr, String>> overlappingClaim(Cidr cidr) {
+      Map.Entry<Cidr, String> floor = claims.floorEntry(cidr);
+      if (floor != null && floor.getKey().overlaps(cidr)) {
+        return Optional.of(floor);
+      }
+      Map.Entry<Cidr, String> ceiling = claims.ceilingEntry(cidr);
+      if (ceiling != null && ceiling.getKey().overlaps(cidr)) {
+        return Optional.of(ceiling);
+      }
+      return Optional.empty();
+    }
+
+    private void route(NodeReading node, Cidr cidr, List<InetAddress> addresses) {
+      Optional<LinkAddress> reached = local.reaching(cidr);
+      if (reached.isPresent()) {
+        problem(
+            node,
+            cidr
+                + " overlaps "
+                + reached.get().prefix()
+                + " on "
+                + reached.get().device()
+                + ", which this host reaches directly; no route");
+        return;
+      }
+      Optional<InetAddress> gateway = firstOf(cidr.family(), addresses);
+      if (gateway.isEmpty()) {
+        problem(node, "no " + cidr.family() + " address for " + cidr + "; no route");
+        keptDsts.put(cidr, node.name());
+        return;
+      }
+      InetAddress gw = gateway.get();
+      String hop = "next hop " + IpLiteral.format(gw) + " for " + cidr;
+      if (local.isOwn(gw)) {
+        problem(node, hop + " is an address of this host; no route");
+        return;
+      }
+      Optional<String> device = Optional.empty();
+      if (gw.isLinkLocalAddress() && cidr.family() == IpFamily.IPV6) {
+        device = ownLinkOf(IpFamily.IPV6);
+        if (device.isEmpty()) {
+          problem(
+              node,
+              hop
+                  + " is IPv6 link-local and needs a device, but this node's own IPv6 address is"
+                  + " on no single local link; no route");
+          keptDsts.put(cidr, node.name());
+          return;
+        }
+      } else if (!local.onLink(gw)) {
+        problem(node, hop + " is not on any local link; the kernel may refuse the route");
+      }
+      Route route =
+          new Route(
+              cidr,
+              gw,
+              config.protocol(),
+              config.table(),
+              config.metric(),
+              device,
+              OptionalInt.empty());
+      desired.put(cidr, new DesiredRoute(node.name(), route));
+    }
+
+    /** The link carrying our own Node's first address of a family. */
+    private Optional<String> ownLinkOf(IpFamily family) {
+      return own.flatMap(NodeReading::addresses)
+          .flatMap(addresses -> firstOf(family, addresses))
+          .flatMap(local::deviceOf);
+    }
+
+    private void problem(NodeReading node, String message) {
+      problems.add(new NodeProblem(node.name(), message));
+    }
+
+    Plan diff(List<Route> installed) {
+      Map<Slot, List<Route>> installedBySlot = new HashMap<>();
+      for (Route route : installed) {
+        installedBySlot.computeIfAbsent(Slot.of(route), s -> new ArrayList<>(1)).add(route);
+      }
+      List<DesiredRoute> wanted = new ArrayList<>(desired.values());
+      wanted.sort(Comparator.comparing(d -> d.route().dst()));
+
+      List<RouteOp> replaces = new ArrayList<>();
+      List<RouteOp> deletes = new ArrayList<>();
+      Set<Slot> taken = new HashSet<>();
+      for (DesiredRoute d : wanted) {
+        Slot slot = Slot.of(d.route());
+        taken.add(slot);
+        List<Route> present = installedBySlot.getOrDefault(slot, List.of());
+        Route match = present.stream().filter(r -> matches(d.route(), r)).findFirst().orElse(null);
+        if (match == null) {
+          replaces.add(new RouteOp.Replace(d.route()));
+        }
+        // A replace overwrites one route of the slot; any other route there is a leftover.
+        Route survivor = match != null ? match : present.isEmpty() ? null : present.getFirst();
+        for (Route r : present) {
+          if (r != survivor) {
+            deletes.add(new RouteOp.Delete(r));
+          }
+        }
+      }
+      List<Route> kept = new ArrayList<>();
+      for (Route r : installed) {
+        if (taken.contains(Slot.of(r))) {
+          continue;
+        }
+        if (keep(r)) {
+          kept.add(r);
+        } else {
+          deletes.add(new RouteOp.Delete(r));
+        }
+      }
+      deletes.sort(Comparator.comparing(op -> op.route().dst()));
+      kept.sort(Comparator.comparing(Route::dst));
+      List<RouteOp> ops = new ArrayList<>(replaces.size() + deletes.size());
+      ops.addAll(replaces);
+      ops.addAll(deletes);
+      return new Plan(wanted, ops, kept, problems);
+    }
+
+    /** Whether an installed route that no Node asks for stays, because its Node's input is bad. */
+    private boolean keep(Route r) {
+      if (local.reaching(r.dst()).isPresent() || local.isOwn(r.gateway())) {
+        return false;
+      }
+      String claimant = overlappingClaim(r.dst()).map(Map.Entry::getValue).orElse(null);
+      String keeper = keptDsts.get(r.dst());
+      if (keeper != null) {
+        return keeper.equals(claimant);
+      }
+      return claimant == null && (keptGateways.contains(r.gateway()) || keepUnclaimed);
+    }
+  }
+
+  private static Optional<InetAddress> firstOf(IpFamily family, List<InetAddress> addresses) {
+    for (InetAddress a : addresses) {
+      if (IpFamily.of(a) == family) {
+        return Optional.of(a);
+      }
+    }
+    return Optional.empty();
+  }
+}
