@@ -20,55 +20,82 @@ import java.util.Optional;
  * @param name the Node's name
  * @param created when the Node claimed its CIDRs (its creationTimestamp); the oldest claim wins an
  *     overlap. {@link Instant#MAX} when unknown, so a Node without one never wins against one with.
- * @param cidrs the pod CIDRs, empty when they cannot be read
- * @param addresses the next-hop addresses, empty when they cannot be read
- * @param problems why a field cannot be read, and values used differently than written
+ * @param cidrs the pod CIDRs; empty when they cannot be read
+ * @param addresses the next-hop addresses; empty when they cannot be read
+ * @param warnings values that were used, but not as written
+ * @param cidrError why the CIDRs cannot be read
+ * @param addressError why the addresses cannot be read
  */
 public record NodeReading(
     String name,
     Instant created,
     Optional<List<Cidr>> cidrs,
     Optional<List<InetAddress>> addresses,
-    List<String> problems) {
+    List<String> warnings,
+    Optional<String> cidrError,
+    Optional<String> addressError) {
 
   public NodeReading {
     Objects.requireNonNull(name, "name");
     created = created == null ? Instant.MAX : created;
     cidrs = cidrs.map(List::copyOf);
     addresses = addresses.map(List::copyOf);
-    problems = List.copyOf(problems);
+    warnings = List.copyOf(warnings);
+    if (cidrs.isPresent() == cidrError.isPresent()) {
+      throw new IllegalArgumentException("CIDRs or a reason why there are none, not both");
+    }
+    if (addresses.isPresent() == addressError.isPresent()) {
+      throw new IllegalArgumentException("addresses or a reason why there are none, not both");
+    }
   }
 
   /** A Node whose fields all read cleanly. */
   public static NodeReading of(
       String name, Instant created, List<Cidr> cidrs, List<InetAddress> addresses) {
-    return new NodeReading(name, created, Optional.of(cidrs), Optional.of(addresses), List.of());
+    return new NodeReading(
+        name,
+        created,
+        Optional.of(cidrs),
+        Optional.of(addresses),
+        List.of(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   /** Reads a Node's fields the way {@code annotations} says, never throwing on bad input. */
   public static NodeReading read(NodeFields node, Instant created, NodeAnnotations annotations) {
-    List<String> problems = new ArrayList<>();
-    Optional<List<Cidr>> cidrs;
+    List<String> warnings = new ArrayList<>();
+    Optional<List<Cidr>> cidrs = Optional.empty();
+    Optional<String> cidrError = Optional.empty();
     try {
       AnnotationValues.CidrList list = annotations.cidrs(node);
-      problems.addAll(list.warnings());
+      warnings.addAll(list.warnings());
       cidrs = Optional.of(list.cidrs());
     } catch (AnnotationFormatException e) {
-      problems.add(e.getMessage());
-      cidrs = Optional.empty();
+      cidrError = Optional.of(e.getMessage());
     }
-    Optional<List<InetAddress>> addresses;
+    Optional<List<InetAddress>> addresses = Optional.empty();
+    Optional<String> addressError = Optional.empty();
     try {
       addresses = Optional.of(annotations.addresses(node));
     } catch (AnnotationFormatException e) {
-      problems.add(e.getMessage());
-      addresses = Optional.empty();
+      addressError = Optional.of(e.getMessage());
     }
-    return new NodeReading(node.name(), created, cidrs, addresses, problems);
+    return new NodeReading(
+        node.name(), created, cidrs, addresses, warnings, cidrError, addressError);
   }
 
   /** Whether both fields could be read. */
   public boolean readable() {
     return cidrs.isPresent() && addresses.isPresent();
+  }
+
+  /** Every error and warning, errors first. */
+  public List<String> problems() {
+    List<String> all = new ArrayList<>(warnings.size() + 2);
+    cidrError.ifPresent(all::add);
+    addressError.ifPresent(all::add);
+    all.addAll(warnings);
+    return all;
   }
 }

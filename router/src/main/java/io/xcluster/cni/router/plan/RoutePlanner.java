@@ -135,16 +135,18 @@ public final class RoutePlanner {
     }
 
     void addNode(NodeReading node) {
-      for (String message : node.problems()) {
-        problem(node, message);
+      for (String warning : node.warnings()) {
+        problem(node, warning);
       }
       if (node.cidrs().isEmpty()) {
+        String error = node.cidrError().orElseThrow();
         if (node.addresses().isPresent()) {
           keptGateways.addAll(node.addresses().get());
-          problem(node, "its CIDRs cannot be read; installed routes via its addresses are kept");
+          problem(node, error + "; installed routes via its addresses are kept");
         } else {
           keepUnclaimed = true;
-          problem(node, "nothing can be read; installed routes that no node claims are kept");
+          problem(node, error + "; installed routes that no node claims are kept");
+          problem(node, node.addressError().orElseThrow());
         }
         return;
       }
@@ -157,9 +159,8 @@ public final class RoutePlanner {
           }
         }
       }
-      if (node.addresses().isEmpty()) {
-        problem(node, "its addresses cannot be read; installed routes to its CIDRs are kept");
-      }
+      node.addressError()
+          .ifPresent(error -> problem(node, error + "; installed routes to its CIDRs are kept"));
     }
 
     /** Records the claim of {@code cidr} by {@code node}, unless an older claim overlaps it. */
