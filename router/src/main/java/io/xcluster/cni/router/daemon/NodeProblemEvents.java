@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Posts each Node problem as one Warning Event when it appears. A problem that stays is not posted
- * again at every reconcile; one that goes away and comes back is. Posting happens on its own
- * thread, so a slow or unreachable API server never delays a route; when too many Events wait, the
- * newest are dropped (they are in the log and the metrics too).
+ * again at every reconcile; one that goes away and comes back is, and so is one whose Event could
+ * not be posted (the API server was down). Posting happens on its own thread, so a slow or
+ * unreachable API server never delays a route; when too many Events wait, the newest are dropped
+ * (they are in the log and the metrics too).
  */
 public final class NodeProblemEvents implements ReconcileListener, AutoCloseable {
   static final String REASON = "RouteProblem";
@@ -34,7 +35,7 @@ public final class NodeProblemEvents implements ReconcileListener, AutoCloseable
           TimeUnit.SECONDS,
           new ArrayBlockingQueue<>(MAX_PENDING),
           Thread.ofPlatform().daemon().name("node-events").factory());
-  private Set<NodeProblem> posted = Set.of();
+  private final Set<NodeProblem> posted = new HashSet<>();
   private volatile boolean failing;
 
   public NodeProblemEvents(NodeEventSink sink) {
@@ -44,14 +45,17 @@ public final class NodeProblemEvents implements ReconcileListener, AutoCloseable
   @Override
   public synchronized void reconciled(ReconcileOutcome outcome) {
     Set<NodeProblem> now = new LinkedHashSet<>(outcome.plan().problems());
-    Set<NodeProblem> fresh = new HashSet<>(now);
-    fresh.removeAll(posted);
+    posted.retainAll(now);
     for (NodeProblem problem : now) {
-      if (fresh.contains(problem)) {
+      if (posted.add(problem)) {
         post(problem);
       }
     }
-    posted = now;
+  }
+
+  /** A problem whose Event could not be posted is posted again at the next reconcile. */
+  private synchronized void unpost(NodeProblem problem) {
+    posted.remove(problem);
   }
 
   private void post(NodeProblem problem) {
@@ -66,13 +70,15 @@ public final class NodeProblemEvents implements ReconcileListener, AutoCloseable
               failing = false;
             } catch (IOException | RuntimeException e) {
               if (!failing) {
-                log.warn("Cannot post Node Events: {}", e.getMessage());
+                log.warn("Cannot post Node Events, will retry: {}", e.getMessage());
               }
               failing = true;
+              unpost(problem);
             }
           });
     } catch (RejectedExecutionException e) {
       log.debug("Event queue full; not posting: {}", problem);
+      posted.remove(problem);
     }
   }
 

@@ -18,6 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +76,14 @@ public final class RouterDaemon implements AutoCloseable {
   private final ReconcileLoop loop;
   private final Optional<NodeProblemEvents> problemEvents;
   private final List<AutoCloseable> running = new ArrayList<>();
+
+  /**
+   * Publishes the own addresses off the reconcile thread: at start, each period, on link events.
+   */
+  private final ScheduledExecutorService publishing =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("address-publisher").factory());
+
   private volatile boolean ready;
   private HealthServer health;
 
@@ -120,7 +131,14 @@ public final class RouterDaemon implements AutoCloseable {
       running.add(health);
       log.info("Serving /metrics, /healthz and /readyz on port {}", health.port());
     }
-    parts.publisher().ifPresent(OwnAddressPublisher::publish);
+    parts
+        .publisher()
+        .ifPresent(
+            p -> {
+              publishing.scheduleWithFixedDelay(
+                  p::publish, 0, settings.resyncPeriod().toMillis(), TimeUnit.MILLISECONDS);
+              running.add(publishing::shutdownNow);
+            });
     try {
       running.add(parts.table().watch(new KernelEvents()));
     } catch (IOException e) {
@@ -169,7 +187,7 @@ public final class RouterDaemon implements AutoCloseable {
     @Override
     public void linkChanged(String device, boolean up) {
       log.debug("Kernel: link {} {}", device, up ? "up" : "down");
-      parts.publisher().ifPresent(OwnAddressPublisher::publish);
+      parts.publisher().ifPresent(p -> publishing.execute(p::publish));
       loop.trigger();
     }
 

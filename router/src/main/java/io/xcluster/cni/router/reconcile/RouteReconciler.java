@@ -49,6 +49,7 @@ public final class RouteReconciler implements Reconciler {
   private final Duration resyncPeriod;
   private Set<String> lastFailures = Set.of();
   private Set<String> lastProblems = Set.of();
+  private boolean ownNodeMissing;
 
   public RouteReconciler(
       NodeSource nodes,
@@ -88,7 +89,28 @@ public final class RouteReconciler implements Reconciler {
   /** Plans against the kernel without changing anything. */
   public Plan plan() throws IOException {
     List<NodeReading> current = readings.read(nodes.lister().list());
+    warnIfOwnNodeMissing(current);
     return planner.plan(current, links.read(), table.list());
+  }
+
+  /** A wrong NODE_NAME is the original's worst failure; say so once while it lasts. */
+  private void warnIfOwnNodeMissing(List<NodeReading> current) {
+    String own = planner.config().ownNode();
+    boolean found = false;
+    for (NodeReading r : current) {
+      if (r.name().equals(own)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found && !ownNodeMissing && !current.isEmpty()) {
+      log.warn(
+          "This host's Node {} is not among the {} Nodes; is NODE_NAME right? Routes to prefixes"
+              + " this host reaches directly are still never installed",
+          own,
+          current.size());
+    }
+    ownNodeMissing = !found;
   }
 
   /**
