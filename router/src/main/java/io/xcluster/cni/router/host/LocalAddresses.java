@@ -2,6 +2,7 @@ package io.xcluster.cni.router.host;
 
 import io.xcluster.cni.annotations.Cidr;
 import io.xcluster.cni.annotations.IpFamily;
+import io.xcluster.cni.router.route.PrefixKey;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,6 +29,11 @@ public final class LocalAddresses {
   /** The first link of each distinct connected prefix (every veth has the same fe80::/64). */
   private final Map<Cidr, LinkAddress> connected = new LinkedHashMap<>();
 
+  /** The same prefixes as keys, for allocation-free overlap tests. */
+  private final PrefixKey[] connectedKeys;
+
+  private final LinkAddress[] connectedLinks;
+
   public LocalAddresses(List<LinkAddress> links) {
     this.links = List.copyOf(links);
     for (LinkAddress link : this.links) {
@@ -39,6 +45,8 @@ public final class LocalAddresses {
       }
       connected.putIfAbsent(link.prefix(), link);
     }
+    connectedKeys = connected.keySet().stream().map(PrefixKey::of).toArray(PrefixKey[]::new);
+    connectedLinks = connected.values().toArray(LinkAddress[]::new);
   }
 
   /** No addresses at all: every check passes. For tools that run without a host view. */
@@ -57,9 +65,13 @@ public final class LocalAddresses {
 
   /** The first connected prefix that shares an address with {@code dst}, if any. */
   public Optional<LinkAddress> reaching(Cidr dst) {
-    for (Map.Entry<Cidr, LinkAddress> e : connected.entrySet()) {
-      if (e.getKey().overlaps(dst)) {
-        return Optional.of(e.getValue());
+    if (connectedKeys.length == 0) {
+      return Optional.empty();
+    }
+    PrefixKey key = PrefixKey.of(dst);
+    for (int i = 0; i < connectedKeys.length; i++) {
+      if (connectedKeys[i].overlaps(key)) {
+        return Optional.of(connectedLinks[i]);
       }
     }
     return Optional.empty();
@@ -85,6 +97,17 @@ public final class LocalAddresses {
   /** The link that carries {@code address}, when exactly one does. */
   public Optional<String> deviceOf(InetAddress address) {
     return Optional.ofNullable(deviceByAddress.get(address));
+  }
+
+  /** Equal when the same addresses are on the same links, in the same order. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LocalAddresses other && links.equals(other.links);
+  }
+
+  @Override
+  public int hashCode() {
+    return links.hashCode();
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.xcluster.cni.annotations.IpFamily;
 import io.xcluster.cni.annotations.IpLiteral;
 import io.xcluster.cni.router.host.LinkAddress;
 import io.xcluster.cni.router.host.LocalAddresses;
+import io.xcluster.cni.router.route.PrefixKey;
 import io.xcluster.cni.router.route.Route;
 import io.xcluster.cni.router.route.RouteOp;
 import java.net.InetAddress;
@@ -66,7 +67,16 @@ public final class RoutePlanner {
    * table.
    */
   public Plan plan(Collection<NodeReading> nodes, LocalAddresses local, List<Route> installed) {
-    Planning p = new Planning(local, ownNode(nodes));
+    return desire(nodes, local).diff(installed);
+  }
+
+  /**
+   * What the Nodes ask for, before looking at the kernel. It depends only on the Nodes and the
+   * host's addresses, so a caller may keep it while those stay the same and only {@link
+   * Desired#diff} again (the periodic resync).
+   */
+  public Desired desire(Collection<NodeReading> nodes, LocalAddresses local) {
+    Desired d = new Desired(local, ownNode(nodes));
     List<NodeReading> peers = new ArrayList<>(nodes.size());
     for (NodeReading node : nodes) {
       if (!node.name().equals(config.ownNode())) {
@@ -75,9 +85,10 @@ public final class RoutePlanner {
     }
     peers.sort(OLDEST_FIRST);
     for (NodeReading node : peers) {
-      p.addNode(node);
+      d.addNode(node);
     }
-    return p.diff(installed);
+    d.seal();
+    return d;
   }
 
   private Optional<NodeReading> ownNode(Collection<NodeReading> nodes) {
@@ -102,23 +113,35 @@ public final class RoutePlanner {
         && (desired.device().isEmpty() || desired.device().equals(installed.device()));
   }
 
+  /** A CIDR claimed by a Node. */
+  private record Claim(Cidr cidr, String node) {}
+
   /** The kernel tells routes apart by destination and metric (in one table). */
-  private record Slot(Cidr dst, int metric) {
+  private record Slot(PrefixKey dst, int metric) {
     static Slot of(Route route) {
-      return new Slot(route.dst(), effectiveMetric(route));
+      return new Slot(PrefixKey.of(route.dst()), effectiveMetric(route));
     }
   }
 
-  /** The state of one planning run. */
-  private final class Planning {
+  /**
+   * The routes the Nodes ask for, the claims behind them and the rules for keeping installed
+   * routes; complete once {@link #desire} returns, and not changed by {@link #diff}.
+   */
+  public final class Desired {
     private final LocalAddresses local;
     private final Optional<NodeReading> own;
     private final List<NodeProblem> problems = new ArrayList<>();
 
-    /** Accepted claims by CIDR; pairwise disjoint, so floor/ceiling find any overlap. */
-    private final TreeMap<Cidr, String> claims = new TreeMap<>();
+    /** Accepted claims; pairwise disjoint, so floor/ceiling find any overlap. */
+    private final TreeMap<PrefixKey, Claim> claims = new TreeMap<>();
 
-    private final Map<Cidr, DesiredRoute> desired = new HashMap<>();
+    /** The desired routes in destination order. */
+    private final TreeMap<PrefixKey, DesiredRoute> desired = new TreeMap<>();
+
+    private Map<Slot, DesiredRoute> bySlot;
+    private List<DesiredRoute> desiredList;
+    private List<NodeProblem> problemList;
+    private List<Map.Entry<Slot, DesiredRoute>> ordered;
 
     /** Destinations whose installed route is kept, by the Node that claims them. */
     private final Map<Cidr, String> keptDsts = new HashMap<>();
@@ -129,12 +152,12 @@ public final class RoutePlanner {
     /** A Node has neither readable CIDRs nor addresses: unclaimed installed routes are kept. */
     private boolean keepUnclaimed;
 
-    Planning(LocalAddresses local, Optional<NodeReading> own) {
+    private Desired(LocalAddresses local, Optional<NodeReading> own) {
       this.local = local;
       this.own = own;
     }
 
-    void addNode(NodeReading node) {
+    private void addNode(NodeReading node) {
       for (String warning : node.warnings()) {
         problem(node, warning);
       }
@@ -151,9 +174,10 @@ public final class RoutePlanner {
         return;
       }
       for (Cidr cidr : node.cidrs().get()) {
-        if (claim(node, cidr)) {
+        PrefixKey key = PrefixKey.of(cidr);
+        if (claim(node, cidr, key)) {
           if (node.addresses().isPresent()) {
-            route(node, cidr, node.addresses().get());
+            route(node, cidr, key, node.addresses().get());
           } else {
             keptDsts.put(cidr, node.name());
           }
@@ -164,11 +188,11 @@ public final class RoutePlanner {
     }
 
     /** Records the claim of {@code cidr} by {@code node}, unless an older claim overlaps it. */
-    private boolean claim(NodeReading node, Cidr cidr) {
-      Optional<Map.Entry<Cidr, String>> older = overlappingClaim(cidr);
+    private boolean claim(NodeReading node, Cidr cidr, PrefixKey key) {
+      Optional<Claim> older = overlappingClaim(key);
       if (older.isPresent()) {
-        Cidr other = older.get().getKey();
-        String owner = older.get().getValue();
+        Cidr other = older.get().cidr();
+        String owner = older.get().node();
         problem(
             node,
             owner.equals(node.name())
@@ -181,23 +205,23 @@ public final class RoutePlanner {
                     + ", which claimed it first; no route");
         return false;
       }
-      claims.put(cidr, node.name());
+      claims.put(key, new Claim(cidr, node.name()));
       return true;
     }
 
-    private Optional<Map.Entry<Cidr, String>> overlappingClaim(Cidr cidr) {
-      Map.Entry<Cidr, String> floor = claims.floorEntry(cidr);
-      if (floor != null && floor.getKey().overlaps(cidr)) {
-        return Optional.of(floor);
+    private Optional<Claim> overlappingClaim(PrefixKey key) {
+      Map.Entry<PrefixKey, Claim> floor = claims.floorEntry(key);
+      if (floor != null && floor.getKey().overlaps(key)) {
+        return Optional.of(floor.getValue());
       }
-      Map.Entry<Cidr, String> ceiling = claims.ceilingEntry(cidr);
-      if (ceiling != null && ceiling.getKey().overlaps(cidr)) {
-        return Optional.of(ceiling);
+      Map.Entry<PrefixKey, Claim> ceiling = claims.ceilingEntry(key);
+      if (ceiling != null && ceiling.getKey().overlaps(key)) {
+        return Optional.of(ceiling.getValue());
       }
       return Optional.empty();
     }
 
-    private void route(NodeReading node, Cidr cidr, List<InetAddress> addresses) {
+    private void route(NodeReading node, Cidr cidr, PrefixKey key, List<InetAddress> addresses) {
       Optional<LinkAddress> reached = local.reaching(cidr);
       if (reached.isPresent()) {
         problem(
@@ -246,7 +270,7 @@ public final class RoutePlanner {
               config.metric(),
               device,
               OptionalInt.empty());
-      desired.put(cidr, new DesiredRoute(node.name(), route));
+      desired.put(key, new DesiredRoute(node.name(), route));
     }
 
     /** The link carrying our own Node's first address of a family. */
@@ -260,50 +284,63 @@ public final class RoutePlanner {
       problems.add(new NodeProblem(node.name(), message));
     }
 
-    Plan diff(List<Route> installed) {
-      Map<Slot, List<Route>> installedBySlot = new HashMap<>();
-      for (Route route : installed) {
-        installedBySlot.computeIfAbsent(Slot.of(route), s -> new ArrayList<>(1)).add(route);
-      }
-      List<DesiredRoute> wanted = new ArrayList<>(desired.values());
-      wanted.sort(Comparator.comparing(d -> d.route().dst()));
-
-      List<RouteOp> replaces = new ArrayList<>();
-      List<RouteOp> deletes = new ArrayList<>();
-      Set<Slot> taken = new HashSet<>();
-      for (DesiredRoute d : wanted) {
+    /** Indexes the desired routes by kernel slot, once all Nodes are in. */
+    private void seal() {
+      bySlot = new HashMap<>(desired.size() * 2);
+      ordered = new ArrayList<>(desired.size());
+      for (DesiredRoute d : desired.values()) {
         Slot slot = Slot.of(d.route());
-        taken.add(slot);
-        List<Route> present = installedBySlot.getOrDefault(slot, List.of());
-        Route match = present.stream().filter(r -> matches(d.route(), r)).findFirst().orElse(null);
-        if (match == null) {
-          replaces.add(new RouteOp.Replace(d.route()));
-        }
-        // A replace overwrites one route of the slot; any other route there is a leftover.
-        Route survivor = match != null ? match : present.isEmpty() ? null : present.getFirst();
-        for (Route r : present) {
-          if (r != survivor) {
+        bySlot.put(slot, d);
+        ordered.add(Map.entry(slot, d));
+      }
+      desiredList = List.copyOf(desired.values());
+      problemList = List.copyOf(problems);
+    }
+
+    /**
+     * The operations that turn {@code installed} into what the Nodes ask for. O(installed +
+     * desired) with hashing; sorting only what changes.
+     */
+    public Plan diff(List<Route> installed) {
+      Set<Slot> matched = new HashSet<>(bySlot.size() * 2);
+      Map<Slot, List<Route>> others = new HashMap<>();
+      List<Route> kept = new ArrayList<>();
+      List<RouteOp> deletes = new ArrayList<>();
+      for (Route r : installed) {
+        Slot slot = Slot.of(r);
+        DesiredRoute d = bySlot.get(slot);
+        if (d == null) {
+          if (keep(r)) {
+            kept.add(r);
+          } else {
             deletes.add(new RouteOp.Delete(r));
           }
+        } else if (!(matches(d.route(), r) && matched.add(slot))) {
+          others.computeIfAbsent(slot, s -> new ArrayList<>(1)).add(r);
         }
       }
-      List<Route> kept = new ArrayList<>();
-      for (Route r : installed) {
-        if (taken.contains(Slot.of(r))) {
-          continue;
+      List<RouteOp> replaces = new ArrayList<>();
+      for (Map.Entry<Slot, DesiredRoute> e : ordered) {
+        List<Route> rest = others.getOrDefault(e.getKey(), List.of());
+        if (!matched.contains(e.getKey())) {
+          replaces.add(new RouteOp.Replace(e.getValue().route()));
+          // The replace overwrites one route of the slot; any other one there is a leftover.
+          rest = rest.isEmpty() ? rest : rest.subList(1, rest.size());
         }
-        if (keep(r)) {
-          kept.add(r);
-        } else {
+        for (Route r : rest) {
           deletes.add(new RouteOp.Delete(r));
         }
       }
-      deletes.sort(Comparator.comparing(op -> op.route().dst()));
-      kept.sort(Comparator.comparing(Route::dst));
+      if (deletes.size() > 1) {
+        deletes.sort(Comparator.comparing(op -> PrefixKey.of(op.route().dst())));
+      }
+      if (kept.size() > 1) {
+        kept.sort(Comparator.comparing(r -> PrefixKey.of(r.dst())));
+      }
       List<RouteOp> ops = new ArrayList<>(replaces.size() + deletes.size());
       ops.addAll(replaces);
       ops.addAll(deletes);
-      return new Plan(wanted, ops, kept, problems);
+      return new Plan(desiredList, ops, kept, problemList);
     }
 
     /** Whether an installed route that no Node asks for stays, because its Node's input is bad. */
@@ -311,7 +348,7 @@ public final class RoutePlanner {
       if (local.reaching(r.dst()).isPresent() || local.isOwn(r.gateway())) {
         return false;
       }
-      String claimant = overlappingClaim(r.dst()).map(Map.Entry::getValue).orElse(null);
+      String claimant = overlappingClaim(PrefixKey.of(r.dst())).map(Claim::node).orElse(null);
       String keeper = keptDsts.get(r.dst());
       if (keeper != null) {
         return keeper.equals(claimant);

@@ -3,6 +3,7 @@ package io.xcluster.cni.router.reconcile;
 import io.kubernetes.client.extended.controller.reconciler.Reconciler;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.controller.reconciler.Result;
+import io.xcluster.cni.router.host.LocalAddresses;
 import io.xcluster.cni.router.host.LocalLinks;
 import io.xcluster.cni.router.nodes.NodeReadingCache;
 import io.xcluster.cni.router.nodes.NodeSource;
@@ -50,6 +51,10 @@ public final class RouteReconciler implements Reconciler {
   private Set<String> lastFailures = Set.of();
   private Set<String> lastProblems = Set.of();
   private boolean ownNodeMissing;
+  // What the Nodes ask for, kept while the Nodes and the host's addresses stay the same.
+  private List<NodeReading> lastReadings;
+  private LocalAddresses lastLocal;
+  private RoutePlanner.Desired lastDesired;
 
   public RouteReconciler(
       NodeSource nodes,
@@ -89,8 +94,31 @@ public final class RouteReconciler implements Reconciler {
   /** Plans against the kernel without changing anything. */
   public Plan plan() throws IOException {
     List<NodeReading> current = readings.read(nodes.lister().list());
-    warnIfOwnNodeMissing(current);
-    return planner.plan(current, links.read(), table.list());
+    LocalAddresses local = links.read();
+    RoutePlanner.Desired desired;
+    synchronized (this) {
+      if (!sameReadings(current, lastReadings) || !local.equals(lastLocal)) {
+        warnIfOwnNodeMissing(current);
+        lastDesired = planner.desire(current, local);
+        lastReadings = current;
+        lastLocal = local;
+      }
+      desired = lastDesired;
+    }
+    return desired.diff(table.list());
+  }
+
+  /** The same Node readings (the same objects: unchanged Nodes) in the same order. */
+  private static boolean sameReadings(List<NodeReading> a, List<NodeReading> b) {
+    if (b == null || a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A wrong NODE_NAME is the original's worst failure; say so once while it lasts. */

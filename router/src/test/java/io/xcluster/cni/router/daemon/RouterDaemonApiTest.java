@@ -88,7 +88,8 @@ class RouterDaemonApiTest {
         waitUntil(daemon::ready);
         waitUntil(() -> routes(kernel).size() == 2);
         assertThat(routes(kernel))
-            .containsExactly("172.20.1.0/24 via 192.168.3.1", "172.20.2.0/24 via 192.168.3.2");
+            .containsExactlyInAnyOrder(
+                "172.20.1.0/24 via 192.168.3.1", "172.20.2.0/24 via 192.168.3.2");
 
         // --address-interface: the own addresses on eth2, IPv4 first, no link-local.
         assertThat(server.nodeAnnotations("self").orElseThrow())
@@ -118,7 +119,8 @@ class RouterDaemonApiTest {
         server.setDown(true);
         Thread.sleep(1500);
         assertThat(routes(kernel))
-            .containsExactly("172.20.1.0/24 via 192.168.3.101", "172.20.2.0/24 via 192.168.3.2");
+            .containsExactlyInAnyOrder(
+                "172.20.1.0/24 via 192.168.3.101", "172.20.2.0/24 via 192.168.3.2");
         server.patchNodeAnnotations("b", Map.of(CIDR, "172.20.12.0/24"), List.of());
         server.setDown(false);
         waitUntil(() -> routes(kernel).contains("172.20.12.0/24 via 192.168.3.2"));

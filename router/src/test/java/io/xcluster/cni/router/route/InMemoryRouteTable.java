@@ -77,10 +77,14 @@ public final class InMemoryRouteTable implements RouteTable {
     if (listFailure != null) {
       throw listFailure;
     }
-    return kernel.values().stream()
-        .filter(r -> r.protocol() == protocol && r.table() == table)
-        .sorted((a, b) -> a.dst().compareTo(b.dst()))
-        .toList();
+    // In the kernel's own (unsorted) order, as a dump returns them.
+    List<Route> ours = new ArrayList<>(kernel.size());
+    for (Route r : kernel.values()) {
+      if (r.protocol() == protocol && r.table() == table) {
+        ours.add(r);
+      }
+    }
+    return ours;
   }
 
   @Override
