@@ -39,7 +39,7 @@ public final class InformerNodeSource implements NodeSource {
     factory = new SharedInformerFactory(client, threads, false);
     informer =
         factory.sharedIndexInformerFor(
-            new NodeListerWatcher(client),
+            new NodeListerWatcher(client, projection::slim),
             V1Node.class,
             0,
             (type, t) -> log.debug("Node watch ended: {}", t.toString()));

@@ -11,6 +11,9 @@ import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.Watch;
 import io.kubernetes.client.util.Watchable;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,26 +29,50 @@ final class NodeListerWatcher implements ListerWatcher<V1Node, V1NodeList> {
 
   private static final Logger log = LoggerFactory.getLogger(NodeListerWatcher.class);
 
+  /** Nodes per list request. */
+  static final int PAGE = 250;
+
   private final ApiClient client;
   private final CoreV1Api api;
+  private final UnaryOperator<V1Node> slim;
   private int failures;
 
-  NodeListerWatcher(ApiClient client) {
+  NodeListerWatcher(ApiClient client, UnaryOperator<V1Node> slim) {
     this.client = client;
     this.api = new CoreV1Api(client);
+    this.slim = slim;
   }
 
+  /**
+   * Lists in pages of {@link #PAGE} Nodes and slims each page before the next is fetched, so the
+   * full objects of thousands of Nodes are never in memory at once.
+   */
   @Override
   public V1NodeList list(CallGeneratorParams params) throws ApiException {
     backOff();
     try {
-      V1NodeList list =
-          api.listNode()
-              .resourceVersion(params.resourceVersion)
-              .timeoutSeconds(params.timeoutSeconds)
-              .execute();
+      List<V1Node> items = new ArrayList<>();
+      String next = null;
+      V1NodeList page;
+      do {
+        page =
+            api.listNode()
+                .resourceVersion(next == null ? params.resourceVersion : null)
+                .limit(PAGE)
+                ._continue(next)
+                .timeoutSeconds(params.timeoutSeconds)
+                .execute();
+        for (V1Node node : page.getItems()) {
+          items.add(slim.apply(node));
+        }
+        next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+      } while (next != null && !next.isEmpty());
       succeeded();
-      return list;
+      return new V1NodeList()
+          .apiVersion(page.getApiVersion())
+          .kind(page.getKind())
+          .metadata(page.getMetadata())
+          .items(items);
     } catch (ApiException | RuntimeException e) {
       failed("list", e);
       throw e;
