@@ -57,6 +57,7 @@ public final class Logging {
       json.setWithNanoseconds(false);
       json.setWithContext(false);
       json.setWithArguments(false);
+      json.setWithMDC(false);
       json.setWithFormattedMessage(true);
       json.setWithMessage(false);
       encoder = json;

@@ -17,9 +17,9 @@ import java.util.Optional;
 
 /**
  * The part of a Node the router uses: name, uid, creationTimestamp, resourceVersion, the configured
- * annotations, {@code spec.podCIDRs} and {@code status.addresses}. Everything else (images,
- * conditions, daemon endpoints, managed fields) is dropped before it reaches the informer cache,
- * and a change elsewhere triggers no work.
+ * annotations, {@code spec.podCIDRs} and the InternalIP entries of {@code status.addresses}.
+ * Everything else (images, conditions, daemon endpoints, managed fields) is dropped before it
+ * reaches the informer cache, and a change elsewhere triggers no work.
  */
 public final class NodeProjection {
   private final NodeAnnotations annotations;
@@ -32,8 +32,20 @@ public final class NodeProjection {
     return annotations;
   }
 
-  /** A new Node holding only the fields the router uses (the informer's transform). */
+  /**
+   * A Node the router made: only the fields it uses, and no empty collections (client-java's models
+   * start with several each, which thousands of cached Nodes would pay for).
+   */
+  static final class SlimNode extends V1Node {}
+
+  /**
+   * A new Node holding only the fields the router uses (the informer's transform). A Node that is
+   * already slim is returned as it is.
+   */
   public V1Node slim(V1Node node) {
+    if (node instanceof SlimNode) {
+      return node;
+    }
     V1ObjectMeta meta = node.getMetadata() == null ? new V1ObjectMeta() : node.getMetadata();
     V1ObjectMeta slimMeta =
         new V1ObjectMeta()
@@ -42,18 +54,42 @@ public final class NodeProjection {
             .creationTimestamp(meta.getCreationTimestamp())
             .resourceVersion(meta.getResourceVersion());
     Map<String, String> kept = keptAnnotations(meta.getAnnotations());
-    if (!kept.isEmpty()) {
-      slimMeta.setAnnotations(kept);
-    }
-    V1Node slim =
-        new V1Node().apiVersion(node.getApiVersion()).kind(node.getKind()).metadata(slimMeta);
+    slimMeta.setAnnotations(kept.isEmpty() ? null : kept);
+    slimMeta.setFinalizers(null);
+    slimMeta.setLabels(null);
+    slimMeta.setManagedFields(null);
+    slimMeta.setOwnerReferences(null);
+    V1Node slim = new SlimNode();
+    slim.setApiVersion(node.getApiVersion());
+    slim.setKind(node.getKind());
+    slim.setMetadata(slimMeta);
     V1NodeSpec spec = node.getSpec();
-    if (spec != null && (spec.getPodCIDRs() != null || spec.getPodCIDR() != null)) {
-      slim.setSpec(new V1NodeSpec().podCIDR(spec.getPodCIDR()).podCIDRs(spec.getPodCIDRs()));
+    if (spec != null
+        && (spec.getPodCIDR() != null
+            || (spec.getPodCIDRs() != null && !spec.getPodCIDRs().isEmpty()))) {
+      V1NodeSpec slimSpec = new V1NodeSpec().podCIDR(spec.getPodCIDR());
+      slimSpec.setPodCIDRs(
+          spec.getPodCIDRs() == null || spec.getPodCIDRs().isEmpty()
+              ? null
+              : List.copyOf(spec.getPodCIDRs()));
+      slimSpec.setTaints(null);
+      slim.setSpec(slimSpec);
     }
-    V1NodeStatus status = node.getStatus();
-    if (status != null && status.getAddresses() != null) {
-      slim.setStatus(new V1NodeStatus().addresses(status.getAddresses()));
+    List<V1NodeAddress> internal =
+        addresses(node).stream()
+            .filter(a -> a != null && "InternalIP".equals(a.getType()))
+            .map(a -> new V1NodeAddress().type(a.getType()).address(a.getAddress()))
+            .toList();
+    if (!internal.isEmpty()) {
+      V1NodeStatus slimStatus = new V1NodeStatus();
+      slimStatus.setAddresses(internal);
+      slimStatus.setAllocatable(null);
+      slimStatus.setCapacity(null);
+      slimStatus.setConditions(null);
+      slimStatus.setImages(null);
+      slimStatus.setRuntimeHandlers(null);
+      slimStatus.setVolumesAttached(null);
+      slim.setStatus(slimStatus);
     }
     return slim;
   }
