@@ -98,8 +98,8 @@ public final class DaemonFootprintBench {
       Cidr dst = Cidr.parse(cidr);
       long t = System.nanoTime();
       clusterIn.println("set node-1 " + cidr);
-      while (kernel.list().stream().noneMatch(r -> r.dst().equals(dst))) {
-        Thread.onSpinWait();
+      if (!kernel.awaitRoute(dst, 10_000)) {
+        throw new IllegalStateException("no route to " + dst);
       }
       micros[i] = (System.nanoTime() - t) / 1000;
       clusterOut.readLine();
@@ -109,6 +109,26 @@ public final class DaemonFootprintBench {
         "annotation patch -> route (in-memory kernel): p50 %.1f ms, p99 %.1f ms over %d%n",
         micros[runs / 2] / 1000.0, micros[Math.min(runs - 1, runs * 99 / 100)] / 1000.0, runs);
     System.out.println("end: " + rss());
+    daemon
+        .metrics()
+        .registry()
+        .scrape()
+        .forEach(
+            snapshot ->
+                snapshot
+                    .getDataPoints()
+                    .forEach(
+                        p -> {
+                          if (p
+                              instanceof
+                              io.prometheus.metrics.model.snapshots.HistogramSnapshot
+                                      .HistogramDataPointSnapshot
+                                  h) {
+                            System.out.printf(
+                                "reconciles: %d, mean %.1f ms%n",
+                                h.getCount(), 1000 * h.getSum() / h.getCount());
+                          }
+                        }));
     daemon.close();
     clusterIn.println("quit");
     cluster.waitFor();

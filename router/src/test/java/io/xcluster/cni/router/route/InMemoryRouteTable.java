@@ -103,7 +103,10 @@ public final class InMemoryRouteTable implements RouteTable {
         continue;
       }
       switch (op) {
-        case RouteOp.Replace replace -> kernel.put(Slot.of(r), installed(replace.route()));
+        case RouteOp.Replace replace -> {
+          kernel.put(Slot.of(r), installed(replace.route()));
+          notifyAll();
+        }
         case RouteOp.Delete delete -> {
           Route present = kernel.get(Slot.of(r));
           if (present == null
@@ -169,6 +172,27 @@ public final class InMemoryRouteTable implements RouteTable {
   /** Makes {@link #list} throw until {@code null} is set again. */
   public synchronized void failList(IOException e) {
     listFailure = e;
+  }
+
+  /**
+   * Waits until a route of ours to {@code dst} is in the kernel.
+   *
+   * @return whether it arrived in time
+   */
+  public synchronized boolean awaitRoute(Cidr dst, long timeoutMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (true) {
+      for (Route r : kernel.values()) {
+        if (r.dst().equals(dst) && r.protocol() == protocol && r.table() == table) {
+          return true;
+        }
+      }
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0) {
+        return false;
+      }
+      wait(left);
+    }
   }
 
   /** Every operation attempted, in order. */
