@@ -241,9 +241,8 @@ public final class RoutePlanner {
         return;
       }
       InetAddress gw = gateway.get();
-      String hop = "next hop " + IpLiteral.format(gw) + " for " + cidr;
       if (local.isOwn(gw)) {
-        problem(node, hop + " is an address of this host; no route");
+        problem(node, hop(gw, cidr) + " is an address of this host; no route");
         return;
       }
       Optional<String> device = Optional.empty();
@@ -252,14 +251,14 @@ public final class RoutePlanner {
         if (device.isEmpty()) {
           problem(
               node,
-              hop
+              hop(gw, cidr)
                   + " is IPv6 link-local and needs a device, but this node's own IPv6 address is"
                   + " on no single local link; no route");
           keptDsts.put(cidr, node.name());
           return;
         }
       } else if (!local.onLink(gw)) {
-        problem(node, hop + " is not on any local link; the kernel may refuse the route");
+        problem(node, hop(gw, cidr) + " is not on any local link; the kernel may refuse the route");
       }
       Route route =
           new Route(
@@ -288,8 +287,9 @@ public final class RoutePlanner {
     private void seal() {
       bySlot = new HashMap<>(desired.size() * 2);
       ordered = new ArrayList<>(desired.size());
-      for (DesiredRoute d : desired.values()) {
-        Slot slot = Slot.of(d.route());
+      for (Map.Entry<PrefixKey, DesiredRoute> e : desired.entrySet()) {
+        DesiredRoute d = e.getValue();
+        Slot slot = new Slot(e.getKey(), effectiveMetric(d.route()));
         bySlot.put(slot, d);
         ordered.add(Map.entry(slot, d));
       }
@@ -355,6 +355,11 @@ public final class RoutePlanner {
       }
       return claimant == null && (keptGateways.contains(r.gateway()) || keepUnclaimed);
     }
+  }
+
+  /** {@code next hop 192.168.1.1 for 10.1.0.0/24}, built only for a problem. */
+  private static String hop(InetAddress gateway, Cidr cidr) {
+    return "next hop " + IpLiteral.format(gateway) + " for " + cidr;
   }
 
   private static Optional<InetAddress> firstOf(IpFamily family, List<InetAddress> addresses) {

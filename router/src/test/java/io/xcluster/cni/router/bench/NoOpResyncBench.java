@@ -97,6 +97,19 @@ public final class NoOpResyncBench {
         micros[runs * 9 / 10] / 1000.0,
         micros[runs - 1] / 1000.0,
         runs);
+    // One Node changes before each reconcile: the desired routes are computed again.
+    long[] changedMicros = new long[runs];
+    for (int i = 0; i < runs; i++) {
+      nodes.put(
+          TestNodes.peer(
+              "node-1", "10.200." + (i >> 8 & 255) + "." + (i & 255) + "/32", "172.16.0.3"));
+      ReconcileOutcome o = reconciler.reconcileOnce();
+      changedMicros[i] = o.took().toNanos() / 1000;
+    }
+    Arrays.sort(changedMicros);
+    System.out.printf(
+        "one Node changed, %d nodes: reconcile p50 %.2f ms, p90 %.2f ms%n",
+        n, changedMicros[runs / 2] / 1000.0, changedMicros[runs * 9 / 10] / 1000.0);
     JdkLocalLinks links = new JdkLocalLinks();
     long[] linkMicros = new long[50];
     for (int i = 0; i < linkMicros.length; i++) {
