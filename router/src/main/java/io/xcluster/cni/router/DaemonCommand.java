@@ -114,11 +114,11 @@ final class DaemonCommand implements Callable<Integer> {
           "xcluster-cni {} starting (pid {})",
           VersionCommand.version(),
           ProcessHandle.current().pid());
-      RouteTable table = routeTables.open(route.protocol(), route.table(), route.nexthops);
       Optional<ApiClient> api =
           route.nodesFile().isPresent()
               ? Optional.empty()
               : Optional.of(KubeApi.client(route.kubeconfig()));
+      RouteTable table = routeTables.open(route.protocol(), route.table(), route.nexthops);
       NodeSource nodes =
           route
               .nodesFile()
