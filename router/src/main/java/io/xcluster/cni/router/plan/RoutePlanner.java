@@ -303,7 +303,6 @@ public final class RoutePlanner {
      */
     public Plan diff(List<Route> installed) {
       Set<Slot> matched = new HashSet<>(bySlot.size() * 2);
-      Map<Slot, List<Route>> others = new HashMap<>();
       List<Route> kept = new ArrayList<>();
       List<RouteOp> deletes = new ArrayList<>();
       for (Route r : installed) {
@@ -315,20 +314,16 @@ public final class RoutePlanner {
           } else {
             deletes.add(new RouteOp.Delete(r));
           }
-        } else if (!(matches(d.route(), r) && matched.add(slot))) {
-          others.computeIfAbsent(slot, s -> new ArrayList<>(1)).add(r);
+        } else if (matches(d.route(), r)) {
+          matched.add(slot);
         }
       }
+      // A slot that a desired route takes is only ever replaced, never deleted: the kernel tells
+      // routes apart by destination and metric, so a delete there could hit the route we want.
       List<RouteOp> replaces = new ArrayList<>();
       for (Map.Entry<Slot, DesiredRoute> e : ordered) {
-        List<Route> rest = others.getOrDefault(e.getKey(), List.of());
         if (!matched.contains(e.getKey())) {
           replaces.add(new RouteOp.Replace(e.getValue().route()));
-          // The replace overwrites one route of the slot; any other one there is a leftover.
-          rest = rest.isEmpty() ? rest : rest.subList(1, rest.size());
-        }
-        for (Route r : rest) {
-          deletes.add(new RouteOp.Delete(r));
         }
       }
       if (deletes.size() > 1) {

@@ -18,8 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <ul>
  *   <li>replace: one route per (table, destination, metric); it overwrites whatever is in that
  *       slot, whatever its protocol (as {@code NLM_F_REPLACE} does);
- *   <li>delete: only a route of our protocol and table with the same destination, metric and
- *       gateway; anything else fails with ESRCH;
+ *   <li>delete: only a route of our protocol and table with the same destination and metric (not
+ *       matched on gateway, as NetlinkRouteTable does); anything else fails with ESRCH;
  *   <li>list: only our protocol and table.
  * </ul>
  *
@@ -108,10 +108,9 @@ public final class InMemoryRouteTable implements RouteTable {
           notifyAll();
         }
         case RouteOp.Delete delete -> {
-          Route present = kernel.get(Slot.of(r));
-          if (present == null
-              || present.protocol() != protocol
-              || !present.gateway().equals(delete.route().gateway())) {
+          // Like the netlink table: by destination, table, protocol and metric, not gateway.
+          Route present = kernel.get(Slot.of(delete.route()));
+          if (present == null || present.protocol() != protocol) {
             failed.add(new RouteFailure(op, ESRCH, "No such process"));
           } else {
             kernel.remove(Slot.of(r));
