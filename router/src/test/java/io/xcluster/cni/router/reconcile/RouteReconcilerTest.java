@@ -185,6 +185,38 @@ class RouteReconcilerTest {
   }
 
   @Test
+  void aForeignRouteInTheWayIsAFailureNotAnOverwrite() throws IOException {
+    Route foreign =
+        new Route(
+            Cidr.parse("10.1.0.0/24"),
+            IpLiteral.parse("192.168.1.254"),
+            4,
+            Route.MAIN_TABLE,
+            OptionalInt.empty(),
+            java.util.Optional.empty(),
+            OptionalInt.empty());
+    kernel.add(foreign);
+    nodes
+        .put(peer("a", "10.1.0.0/24", "192.168.1.1"))
+        .put(peer("b", "10.2.0.0/24", "192.168.1.2"))
+        .synced();
+
+    assertThat(reconciler.reconcile(RouteReconciler.KEY)).isEqualTo(new Result(true));
+
+    assertThat(outcomes.getLast().failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.errno()).isEqualTo(InMemoryRouteTable.EEXIST));
+    assertThat(kernel.kernelRoutes())
+        .anySatisfy(
+            r -> {
+              assertThat(r.dst()).isEqualTo(foreign.dst());
+              assertThat(r.protocol()).isEqualTo(4);
+              assertThat(r.gateway()).isEqualTo(foreign.gateway());
+            });
+    assertThat(text(kernel.list())).containsExactly("10.2.0.0/24 via 192.168.1.2");
+  }
+
+  @Test
   void aChangedHostAddressIsSeenAtTheNextReconcile() throws IOException {
     java.util.concurrent.atomic.AtomicReference<LocalAddresses> host =
         new java.util.concurrent.atomic.AtomicReference<>(HOST);

@@ -29,6 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class InMemoryRouteTable implements RouteTable {
   public static final int ESRCH = 3;
+  public static final int EEXIST = 17;
   public static final int ENETUNREACH = 101;
 
   private final int protocol;
@@ -104,8 +105,15 @@ public final class InMemoryRouteTable implements RouteTable {
       }
       switch (op) {
         case RouteOp.Replace replace -> {
-          kernel.put(Slot.of(r), installed(replace.route()));
-          notifyAll();
+          Route present = kernel.get(Slot.of(r));
+          if (present != null && present.protocol() != protocol) {
+            failed.add(
+                new RouteFailure(
+                    op, EEXIST, "a route of another protocol has this destination and metric"));
+          } else {
+            kernel.put(Slot.of(r), installed(replace.route()));
+            notifyAll();
+          }
         }
         case RouteOp.Delete delete -> {
           // Like the netlink table: by destination, table, protocol and metric, not gateway.
