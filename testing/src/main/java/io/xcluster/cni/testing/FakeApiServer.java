@@ -9,11 +9,12 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -40,11 +41,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+import java.util.function.BinaryOperator;
+import javax.net.ssl.SSLContext;
 
 /**
- * A small Kubernetes API server on {@code 127.0.0.1}, over plain HTTP or HTTPS, for tests and
- * benchmarks that must go through a real client (client-java's informer, a kubeconfig with token
- * and CA) without a cluster.
+ * A small Kubernetes API server on {@code 127.0.0.1} (or an address of a namespace the test made),
+ * over plain HTTP or HTTPS, for tests and benchmarks that must go through a real client
+ * (client-java's informer, a kubeconfig with token and CA) without a cluster.
  *
  * <p>It serves, like the real one and as far as this project needs:
  *
@@ -68,9 +72,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Every write, through HTTP or through the test methods, bumps one global resource version and
  * is streamed to the matching watches. Errors are {@code Status} objects with the real reasons
- * ({@code NotFound}, {@code AlreadyExists}, {@code Conflict}, {@code Gone}, {@code Unauthorized},
- * {@code ServiceUnavailable}, …). When a token is configured, every request needs {@code
- * Authorization: Bearer TOKEN} ({@code 401} otherwise).
+ * ({@code NotFound}, {@code AlreadyExists}, {@code Conflict}, {@code Expired} (410), {@code
+ * Unauthorized}, {@code ServiceUnavailable}, …). When a token is configured, every request needs
+ * {@code Authorization: Bearer TOKEN} ({@code 401} otherwise).
  *
  * <p>Outages: {@link #setDown(boolean) setDown(true)} closes the listening socket and every
  * connection, so clients get "connection refused" (client-java's informer then lists again); {@code
@@ -119,6 +123,16 @@ public final class FakeApiServer implements AutoCloseable {
     }
   }
 
+  static {
+    // The JDK's server writes a watch event of a realistic Node (13 KB) in several TCP segments;
+    // without TCP_NODELAY the last one waits for the client's delayed ACK, 40 ms on Linux: a
+    // p50 of 44 ms from a change to client-java's informer instead of 3 ms. The JDK reads this
+    // property once, when its first HttpServer starts in the JVM.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String JSON_TYPE = "application/json";
   private static final int DEFAULT_HISTORY_LIMIT = 10_000;
@@ -127,9 +141,12 @@ public final class FakeApiServer implements AutoCloseable {
   private final Scheme scheme;
   private final String token;
   private final ThrowAwayCa ca;
+  private final SSLContext tls;
+  private final InetAddress bindAddress;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, LongAdder> requestCounts = new ConcurrentHashMap<>();
   private final int port;
+  private volatile BiConsumer<String, String> requestHook = (verb, path) -> {};
 
   // Everything below is guarded by `lock`; watches wait on it.
   private final Object lock = new Object();
@@ -146,14 +163,19 @@ public final class FakeApiServer implements AutoCloseable {
   private boolean closed;
   private HttpServer server;
 
-  private FakeApiServer(Scheme scheme, String token) throws IOException {
+  private FakeApiServer(Scheme scheme, String token, InetSocketAddress address) throws IOException {
     this.scheme = scheme;
     this.token = token;
+    this.bindAddress = address.getAddress();
     this.ca = scheme == Scheme.HTTPS ? ThrowAwayCa.get() : null;
+    this.tls =
+        ca == null
+            ? null
+            : ca.serverContext(bindAddress.isAnyLocalAddress() ? List.of() : List.of(bindAddress));
     for (Resource resource : RESOURCES) {
       objects.put(resource, new TreeMap<>());
     }
-    this.server = listen(0);
+    this.server = listen(address.getPort());
     this.port = server.getAddress().getPort();
   }
 
@@ -168,16 +190,45 @@ public final class FakeApiServer implements AutoCloseable {
    * @param token the bearer token every request must carry, or null to accept any request
    */
   public static FakeApiServer start(Scheme scheme, String token) {
+    return start(scheme, token, 0);
+  }
+
+  /** Like {@link #start(Scheme, String)} on a given port of {@code 127.0.0.1} (0: ephemeral). */
+  public static FakeApiServer start(Scheme scheme, String token, int port) {
+    return start(scheme, token, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+  }
+
+  /**
+   * Like {@link #start(Scheme, String)} on any address, such as one of a network namespace the test
+   * made, so that programs in other namespaces reach it. The HTTPS certificate then names that
+   * address too.
+   */
+  public static FakeApiServer start(Scheme scheme, String token, InetSocketAddress address) {
     try {
-      return new FakeApiServer(scheme, token);
+      return new FakeApiServer(scheme, token, address);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the fake API server", e);
+      throw new UncheckedIOException("cannot start the fake API server on " + address, e);
     }
   }
 
-  /** {@code http://127.0.0.1:PORT} or {@code https://127.0.0.1:PORT}, without a trailing slash. */
+  /**
+   * {@code http://HOST:PORT} or {@code https://HOST:PORT}, without a trailing slash; HOST is the
+   * address listened on ({@code 127.0.0.1} by default; {@code [v6]} in brackets).
+   */
   public URI url() {
-    return URI.create(scheme.name().toLowerCase() + "://127.0.0.1:" + port);
+    return URI.create(scheme.name().toLowerCase() + "://" + hostPort());
+  }
+
+  private String hostPort() {
+    if (bindAddress.isAnyLocalAddress()) {
+      return "127.0.0.1:" + port;
+    }
+    String literal = bindAddress.getHostAddress();
+    int zone = literal.indexOf('%');
+    if (zone >= 0) {
+      literal = literal.substring(0, zone);
+    }
+    return (bindAddress instanceof Inet6Address ? "[" + literal + "]" : literal) + ":" + port;
   }
 
   /** The CA certificate (PEM) that signed the HTTPS server's certificate. */
@@ -244,15 +295,23 @@ public final class FakeApiServer implements AutoCloseable {
    * @return the stored JSON
    */
   public String putNode(String json) {
-    return putNode(parseObject(json));
+    return store(parseObject(json));
   }
 
   /** {@link #putNode(String)} for a Node given as nested maps and lists. */
   public String putNode(Map<String, ?> node) {
-    return putNode((ObjectNode) JSON.valueToTree(node));
+    return store((ObjectNode) JSON.valueToTree(node));
   }
 
-  private String putNode(ObjectNode node) {
+  /** {@link #putNode(String)} for a Node given as a Jackson tree (copied, never changed). */
+  public String putNode(JsonNode node) {
+    if (!(node instanceof ObjectNode object)) {
+      throw new IllegalArgumentException("a Node is a JSON object");
+    }
+    return store(object.deepCopy());
+  }
+
+  private String store(ObjectNode node) {
     String name = node.path("metadata").path("name").asText("");
     if (name.isEmpty()) {
       throw new IllegalArgumentException("a Node needs metadata.name");
@@ -287,6 +346,41 @@ public final class FakeApiServer implements AutoCloseable {
       }
       ObjectNode patched = (ObjectNode) JsonPatches.mergePatch(parseObject(old), patch);
       return new String(update(NODES, null, name, patched, old, false), StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * What a kubelet's status update does: sets {@code lastHeartbeatTime} of every condition of a
+   * Node (adding a Ready condition when there is none) to now, a MODIFIED event that changes
+   * nothing a router cares about. Successive calls within one second still change the object.
+   *
+   * @throws IllegalArgumentException when there is no such node
+   */
+  public String heartbeat(String name) {
+    synchronized (lock) {
+      byte[] old = objects.get(NODES).get(name);
+      if (old == null) {
+        throw new IllegalArgumentException("no node " + name);
+      }
+      ObjectNode node = parseObject(old);
+      JsonNode status = node.get("status");
+      ObjectNode statusObject = status instanceof ObjectNode o ? o : node.putObject("status");
+      JsonNode conditions = statusObject.get("conditions");
+      ArrayNode list = conditions instanceof ArrayNode a ? a : statusObject.putArray("conditions");
+      if (list.isEmpty()) {
+        list.addObject()
+            .put("type", "Ready")
+            .put("status", "True")
+            .put("reason", "KubeletReady")
+            .put("message", "kubelet is posting ready status");
+      }
+      String now = Instant.now().toString(); // nanoseconds: every call is a change
+      for (JsonNode condition : list) {
+        if (condition instanceof ObjectNode c) {
+          c.put("lastHeartbeatTime", now);
+        }
+      }
+      return new String(update(NODES, null, name, node, old, false), StandardCharsets.UTF_8);
     }
   }
 
@@ -389,7 +483,9 @@ public final class FakeApiServer implements AutoCloseable {
    * watch}, {@code get}, {@code create}, {@code update}, {@code patch}, {@code delete}) or the
    * lower-case HTTP method for anything else, then the path without query, e.g. {@code "watch
    * /api/v1/nodes"}, {@code "get /api/v1/nodes/n1"}. Requests refused for a bad token and those
-   * answered 503 are counted too; refused connections are not.
+   * answered 503 are counted too; refused connections are not. A request is counted when it
+   * arrives, before it is handled: to wait for its effect, poll {@link #nodes()} or {@link
+   * #events()}, not the count.
    */
   public Map<String, Long> requests() {
     Map<String, Long> counts = new TreeMap<>();
@@ -410,6 +506,15 @@ public final class FakeApiServer implements AutoCloseable {
 
   public void resetRequests() {
     requestCounts.clear();
+  }
+
+  /**
+   * Runs {@code hook} with the verb and path (as in {@link #requests()}) of every request, before
+   * the server handles it: for tests that must change state at an exact point, such as a write that
+   * races a client's read-modify-write. The hook runs on the request's thread; null removes it.
+   */
+  public void beforeEachRequest(BiConsumer<String, String> hook) {
+    requestHook = hook == null ? (verb, path) -> {} : hook;
   }
 
   /**
@@ -491,11 +596,11 @@ public final class FakeApiServer implements AutoCloseable {
   // ---------------------------------------------------------------- listening
 
   private HttpServer listen(int port) throws IOException {
-    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    InetSocketAddress address = new InetSocketAddress(bindAddress, port);
     HttpServer http;
     if (ca != null) {
       HttpsServer https = HttpsServer.create(address, 128);
-      https.setHttpsConfigurator(new HttpsConfigurator(ca.serverContext()));
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
       http = https;
     } else {
       http = HttpServer.create(address, 128);
@@ -536,6 +641,7 @@ public final class FakeApiServer implements AutoCloseable {
       Map<String, String> query = parseQuery(exchange.getRequestURI().getRawQuery());
       String verb = verb(method, path, query);
       requestCounts.computeIfAbsent(verb + " " + path, k -> new LongAdder()).increment();
+      requestHook.accept(verb, path);
       try {
         synchronized (lock) {
           if (unavailable) {
@@ -552,18 +658,21 @@ public final class FakeApiServer implements AutoCloseable {
         sendStatus(exchange, e);
       } catch (IllegalArgumentException | JsonPatches.PatchException e) {
         sendStatus(exchange, new ApiError(400, "BadRequest", e.getMessage()));
+      } catch (RuntimeException e) {
+        // A bug in this fixture: say so to the client rather than drop the connection.
+        if (exchange.getResponseCode() == -1) {
+          sendStatus(exchange, new ApiError(500, "InternalError", String.valueOf(e)));
+        }
+        throw e;
       }
     }
   }
 
   private static String verb(String method, String path, Map<String, String> query) {
-    boolean item = locate(path) instanceof Located l && l.name != null;
     return switch (method) {
       case "GET" -> {
-        if (locate(path) == null) {
-          yield "get";
-        }
-        if (item) {
+        Located at = locate(path);
+        if (at == null || at.name != null) {
           yield "get";
         }
         yield isTrue(query.get("watch")) ? "watch" : "list";
@@ -621,79 +730,83 @@ public final class FakeApiServer implements AutoCloseable {
   private void dispatch(
       HttpExchange exchange, String method, String path, Map<String, String> query)
       throws IOException {
-    if (method.equals("GET")) {
-      switch (path) {
-        case "/healthz", "/readyz", "/livez" -> {
-          send(exchange, 200, "text/plain", "ok".getBytes(StandardCharsets.US_ASCII));
-          return;
-        }
-        case "/version" -> {
-          sendJson(exchange, 200, versionInfo());
-          return;
-        }
-        case "/api" -> {
-          ObjectNode versions = JSON.createObjectNode().put("kind", "APIVersions");
-          versions.putArray("versions").add("v1");
-          versions
-              .putArray("serverAddressByClientCIDRs")
-              .addObject()
-              .put("clientCIDR", "0.0.0.0/0")
-              .put("serverAddress", "127.0.0.1:" + port);
-          sendJson(exchange, 200, versions);
-          return;
-        }
-        case "/apis" -> {
-          sendJson(exchange, 200, groupList());
-          return;
-        }
-        case "/api/v1" -> {
-          sendJson(exchange, 200, resourceList("v1"));
-          return;
-        }
-        case "/apis/events.k8s.io/v1" -> {
-          sendJson(exchange, 200, resourceList("events.k8s.io/v1"));
-          return;
-        }
-        default -> {}
-      }
+    if (method.equals("GET") && discovery(exchange, path)) {
+      return;
     }
     Located at = locate(path);
     if (at == null) {
       throw new ApiError(404, "NotFound", "the server could not find the requested resource");
     }
     if (at.name == null) {
-      switch (method) {
-        case "GET" -> {
-          if (isTrue(query.get("watch"))) {
-            watch(exchange, at, query);
-          } else {
-            sendBytes(exchange, 200, list(at, query));
-          }
-        }
-        case "POST" -> {
-          if (at.resource.namespaced() && at.namespace == null) {
-            throw new ApiError(405, "MethodNotAllowed", "create needs a namespace in the path");
-          }
-          ObjectNode body = parseObject(exchange.getRequestBody().readAllBytes());
-          String namespace = body.path("metadata").path("namespace").asText("");
-          if (at.namespace != null && !namespace.isEmpty() && !namespace.equals(at.namespace)) {
-            throw new ApiError(
-                400,
-                "BadRequest",
-                "the namespace of the object (" + namespace + ") does not match the request's");
-          }
-          byte[] created;
-          synchronized (lock) {
-            created = create(at.resource, at.namespace, body);
-          }
-          sendBytes(exchange, 201, created);
-        }
-        default ->
-            throw new ApiError(
-                405, "MethodNotAllowed", method + " is not supported on a collection");
-      }
-      return;
+      collection(exchange, method, at, query);
+    } else {
+      object(exchange, method, at);
     }
+  }
+
+  /** Answers a GET of a discovery or health path; false when {@code path} is none of them. */
+  private boolean discovery(HttpExchange exchange, String path) throws IOException {
+    switch (path) {
+      case "/healthz", "/readyz", "/livez" ->
+          send(exchange, 200, "text/plain", "ok".getBytes(StandardCharsets.US_ASCII));
+      case "/version" -> sendJson(exchange, 200, versionInfo());
+      case "/api" -> {
+        ObjectNode versions = JSON.createObjectNode().put("kind", "APIVersions");
+        versions.putArray("versions").add("v1");
+        versions
+            .putArray("serverAddressByClientCIDRs")
+            .addObject()
+            .put("clientCIDR", "0.0.0.0/0")
+            .put("serverAddress", hostPort());
+        sendJson(exchange, 200, versions);
+      }
+      case "/apis" -> sendJson(exchange, 200, groupList());
+      case "/api/v1" -> sendJson(exchange, 200, resourceList("v1"));
+      case "/apis/events.k8s.io/v1" -> sendJson(exchange, 200, resourceList("events.k8s.io/v1"));
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** list, watch and create. */
+  private void collection(
+      HttpExchange exchange, String method, Located at, Map<String, String> query)
+      throws IOException {
+    switch (method) {
+      case "GET" -> {
+        if (isTrue(query.get("watch"))) {
+          watch(exchange, at, query);
+        } else {
+          list(exchange, at, query);
+        }
+      }
+      case "POST" -> {
+        if (at.resource.namespaced() && at.namespace == null) {
+          throw new ApiError(405, "MethodNotAllowed", "create needs a namespace in the path");
+        }
+        ObjectNode body = parseObject(exchange.getRequestBody().readAllBytes());
+        String namespace = body.path("metadata").path("namespace").asText("");
+        if (at.namespace != null && !namespace.isEmpty() && !namespace.equals(at.namespace)) {
+          throw new ApiError(
+              400,
+              "BadRequest",
+              "the namespace of the object (" + namespace + ") does not match the request's");
+        }
+        byte[] created;
+        synchronized (lock) {
+          created = create(at.resource, at.namespace, body);
+        }
+        sendBytes(exchange, 201, created);
+      }
+      default ->
+          throw new ApiError(405, "MethodNotAllowed", method + " is not supported on a collection");
+    }
+  }
+
+  /** get, update, patch and delete. */
+  private void object(HttpExchange exchange, String method, Located at) throws IOException {
     switch (method) {
       case "GET" -> sendBytes(exchange, 200, get(at));
       case "PUT" -> {
@@ -707,48 +820,11 @@ public final class FakeApiServer implements AutoCloseable {
         }
         byte[] updated;
         synchronized (lock) {
-          byte[] old = get(at);
-          updated = update(at.resource, at.namespace, at.name, body, old, true);
+          updated = update(at.resource, at.namespace, at.name, body, get(at), true);
         }
         sendBytes(exchange, 200, updated);
       }
-      case "PATCH" -> {
-        String type = exchange.getRequestHeaders().getFirst("Content-Type");
-        String mediaType = type == null ? "" : type.split(";")[0].strip();
-        if (!List.of(
-                "application/merge-patch+json",
-                "application/strategic-merge-patch+json",
-                "application/json-patch+json")
-            .contains(mediaType)) {
-          throw new ApiError(
-              415, "UnsupportedMediaType", "the patch type " + type + " is not supported");
-        }
-        JsonNode patch = parse(exchange.getRequestBody().readAllBytes());
-        byte[] patched;
-        synchronized (lock) {
-          byte[] old = get(at);
-          JsonNode result =
-              switch (mediaType) {
-                case "application/merge-patch+json" ->
-                    JsonPatches.mergePatch(parseObject(old), patch);
-                case "application/strategic-merge-patch+json" ->
-                    JsonPatches.strategicMergePatch(parseObject(old), patch);
-                case "application/json-patch+json" ->
-                    JsonPatches.jsonPatch(parseObject(old), patch);
-                default ->
-                    throw new ApiError(
-                        415,
-                        "UnsupportedMediaType",
-                        "the patch type " + type + " is not supported");
-              };
-          if (!(result instanceof ObjectNode object)
-              || !at.name.equals(object.path("metadata").path("name").asText())) {
-            throw new ApiError(422, "Invalid", "a patch must not change the object's name");
-          }
-          patched = update(at.resource, at.namespace, at.name, object, old, true);
-        }
-        sendBytes(exchange, 200, patched);
-      }
+      case "PATCH" -> sendBytes(exchange, 200, patch(exchange, at));
       case "DELETE" -> {
         byte[] deleted;
         synchronized (lock) {
@@ -761,6 +837,30 @@ public final class FakeApiServer implements AutoCloseable {
       }
       default ->
           throw new ApiError(405, "MethodNotAllowed", method + " is not supported on an object");
+    }
+  }
+
+  private byte[] patch(HttpExchange exchange, Located at) throws IOException {
+    String type = exchange.getRequestHeaders().getFirst("Content-Type");
+    String mediaType = type == null ? "" : type.split(";")[0].strip();
+    BinaryOperator<JsonNode> apply =
+        switch (mediaType) {
+          case "application/merge-patch+json" -> JsonPatches::mergePatch;
+          case "application/strategic-merge-patch+json" -> JsonPatches::strategicMergePatch;
+          case "application/json-patch+json" -> JsonPatches::jsonPatch;
+          default ->
+              throw new ApiError(
+                  415, "UnsupportedMediaType", "the patch type " + type + " is not supported");
+        };
+    JsonNode patch = parse(exchange.getRequestBody().readAllBytes());
+    synchronized (lock) {
+      byte[] old = get(at);
+      JsonNode result = apply.apply(parseObject(old), patch);
+      if (!(result instanceof ObjectNode object)
+          || !at.name.equals(object.path("metadata").path("name").asText())) {
+        throw new ApiError(422, "Invalid", "a patch must not change the object's name");
+      }
+      return update(at.resource, at.namespace, at.name, object, old, true);
     }
   }
 
@@ -920,7 +1020,12 @@ public final class FakeApiServer implements AutoCloseable {
     return all.subMap(at.namespace + "/", at.namespace + "0"); // '0' follows '/'
   }
 
-  private byte[] list(Located at, Map<String, String> query) throws IOException {
+  /**
+   * Answers a list. The items are the stored byte arrays themselves, written straight to the
+   * response after the lock is released: 10 000 realistic Nodes (125 MB) are never copied.
+   */
+  private void list(HttpExchange exchange, Located at, Map<String, String> query)
+      throws IOException {
     Selector selector = Selector.parse(query.get("fieldSelector"), query.get("labelSelector"));
     int limit = query.containsKey("limit") ? Integer.parseInt(query.get("limit")) : 0;
     String from =
@@ -928,7 +1033,7 @@ public final class FakeApiServer implements AutoCloseable {
             ? new String(
                 Base64.getUrlDecoder().decode(query.get("continue")), StandardCharsets.UTF_8)
             : null;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    List<byte[]> selected = new ArrayList<>();
     String next = null;
     long rv;
     synchronized (lock) {
@@ -937,46 +1042,51 @@ public final class FakeApiServer implements AutoCloseable {
       if (from != null) {
         items = items.tailMap(from + "\0");
       }
-      int count = 0;
-      boolean first = true;
-      out.write("\"items\":[".getBytes(StandardCharsets.UTF_8));
+      String previousKey = null;
       for (Map.Entry<String, byte[]> item : items.entrySet()) {
         if (selector != Selector.ALL && !selector.test(parseObject(item.getValue()))) {
+          previousKey = item.getKey();
           continue;
         }
-        if (limit > 0 && count == limit) {
+        if (limit > 0 && selected.size() == limit) {
           next =
-              Base64.getUrlEncoder()
-                  .encodeToString(
-                      items.headMap(item.getKey()).lastKey().getBytes(StandardCharsets.UTF_8));
+              Base64.getUrlEncoder().encodeToString(previousKey.getBytes(StandardCharsets.UTF_8));
           break;
         }
-        if (!first) {
-          out.write(',');
-        }
-        out.write(item.getValue());
-        first = false;
-        count++;
+        selected.add(item.getValue());
+        previousKey = item.getKey();
       }
-      out.write(']');
     }
     ObjectNode metadata = JSON.createObjectNode().put("resourceVersion", Long.toString(rv));
     if (next != null) {
       metadata.put("continue", next);
     }
-    String head =
-        "{\"kind\":\""
-            + at.resource.kind()
-            + "List\",\"apiVersion\":\""
-            + at.resource.groupVersion()
-            + "\",\"metadata\":"
-            + JSON.writeValueAsString(metadata)
-            + ",";
-    ByteArrayOutputStream list = new ByteArrayOutputStream(out.size() + head.length() + 1);
-    list.write(head.getBytes(StandardCharsets.UTF_8));
-    out.writeTo(list);
-    list.write('}');
-    return list.toByteArray();
+    byte[] head =
+        ("{\"kind\":\""
+                + at.resource.kind()
+                + "List\",\"apiVersion\":\""
+                + at.resource.groupVersion()
+                + "\",\"metadata\":"
+                + JSON.writeValueAsString(metadata)
+                + ",\"items\":[")
+            .getBytes(StandardCharsets.UTF_8);
+    long length = head.length + Math.max(0, selected.size() - 1) + 2;
+    for (byte[] item : selected) {
+      length += item.length;
+    }
+    exchange.getResponseHeaders().set("Content-Type", JSON_TYPE);
+    exchange.sendResponseHeaders(200, length);
+    try (OutputStream out = new BufferedOutputStream(exchange.getResponseBody(), 1 << 16)) {
+      out.write(head);
+      for (int i = 0; i < selected.size(); i++) {
+        if (i > 0) {
+          out.write(',');
+        }
+        out.write(selected.get(i));
+      }
+      out.write(']');
+      out.write('}');
+    }
   }
 
   /** What a watch sends next: events, an end, or a bookmark. */

@@ -58,6 +58,49 @@ class FakeApiServerTest {
   }
 
   @Test
+  void putNodeTakesJsonMapsAndTreesAndKeepsIdentity() throws Exception {
+    String first = server.putNode(Map.of("metadata", Map.of("name", "n1")));
+    JsonNode tree = JSON.readTree("{\"metadata\":{\"name\":\"n1\",\"labels\":{\"a\":\"b\"}}}");
+    String second = server.putNode(tree);
+
+    assertThat(tree.at("/metadata/resourceVersion").isMissingNode()).as("input untouched").isTrue();
+    JsonNode before = JSON.readTree(first);
+    JsonNode after = JSON.readTree(second);
+    assertThat(after.at("/metadata/uid")).isEqualTo(before.at("/metadata/uid"));
+    assertThat(after.at("/metadata/creationTimestamp"))
+        .isEqualTo(before.at("/metadata/creationTimestamp"));
+    assertThat(after.at("/metadata/labels/a").asText()).isEqualTo("b");
+    assertThat(after.get("kind").asText()).isEqualTo("Node");
+    assertThat(Long.parseLong(after.at("/metadata/resourceVersion").asText()))
+        .isEqualTo(server.resourceVersion());
+    assertThatThrownBy(() -> server.putNode("{\"metadata\":{}}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a Node needs metadata.name");
+  }
+
+  @Test
+  void aHeartbeatIsAModificationOfTheConditionsOnly() throws Exception {
+    server.putNode(FakeNodes.realistic("n1", 1));
+    JsonNode before = server.node("n1").orElseThrow();
+
+    server.heartbeat("n1");
+    server.heartbeat("n1");
+
+    JsonNode after = server.node("n1").orElseThrow();
+    assertThat(Long.parseLong(after.at("/metadata/resourceVersion").asText()))
+        .isEqualTo(Long.parseLong(before.at("/metadata/resourceVersion").asText()) + 2);
+    assertThat(after.at("/status/conditions/3/lastHeartbeatTime"))
+        .isNotEqualTo(before.at("/status/conditions/3/lastHeartbeatTime"));
+    assertThat(after.get("spec")).isEqualTo(before.get("spec"));
+    assertThat(after.at("/status/addresses")).isEqualTo(before.at("/status/addresses"));
+    assertThat(after.at("/metadata/annotations")).isEqualTo(before.at("/metadata/annotations"));
+    server.putNode(FakeNodes.small("bare", 2));
+    server.heartbeat("bare");
+    assertThat(server.node("bare").orElseThrow().at("/status/conditions/0/type").asText())
+        .isEqualTo("Ready");
+  }
+
+  @Test
   void watchFromZeroStartsWithTheCurrentObjects() throws Exception {
     server.putNode(FakeNodes.small("n1", 1));
     server.putNode(FakeNodes.small("n2", 2));
