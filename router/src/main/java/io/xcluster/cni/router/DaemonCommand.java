@@ -22,17 +22,18 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /**
  * {@code xcluster-cni daemon}: the DaemonSet's main process. Keeps one kernel route per peer pod
- * CIDR until SIGTERM, and leaves the routes in place when it stops.
+ * CIDR until SIGTERM, and leaves the routes in place when it stops (the JVM's exit status after a
+ * signal is 128+signal, e.g. 143, as for any process ended by SIGTERM).
  */
 @Command(
     name = "daemon",
@@ -93,6 +94,9 @@ final class DaemonCommand implements Callable<Integer> {
   /** Counted down by SIGTERM or SIGINT (and by tests). */
   final CountDownLatch stop = new CountDownLatch(1);
 
+  /** Counted down once the daemon has stopped, so the shutdown hook can wait for it. */
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
   /** The running daemon, for tests. */
   volatile RouterDaemon daemon;
 
@@ -140,7 +144,8 @@ final class DaemonCommand implements Callable<Integer> {
           new RouterDaemon(
               new RouterDaemon.Settings(planner, projection, resyncPeriod, metrics),
               new RouterDaemon.Parts(table, nodes, links, events, publisher));
-      handleSignals();
+      Thread hook = Thread.ofPlatform().unstarted(this::stopFromSignal);
+      Runtime.getRuntime().addShutdownHook(hook);
       try {
         running.start();
         daemon = running;
@@ -148,18 +153,31 @@ final class DaemonCommand implements Callable<Integer> {
         log.info("Stopping");
       } finally {
         running.close();
+        stopped.countDown();
+        removeHook(hook);
       }
     }
     return 0;
   }
 
-  private void handleSignals() {
-    for (String name : new String[] {"TERM", "INT"}) {
-      try {
-        Signal.handle(new Signal(name), sig -> stop.countDown());
-      } catch (IllegalArgumentException e) {
-        log.debug("Cannot handle SIG{}: {}", name, e.getMessage());
-      }
+  /**
+   * SIGTERM or SIGINT: the JVM runs this hook; the daemon stops (routes stay) before the process
+   * ends.
+   */
+  private void stopFromSignal() {
+    stop.countDown();
+    try {
+      stopped.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is already shutting down: the hook is what stopped us.
     }
   }
 

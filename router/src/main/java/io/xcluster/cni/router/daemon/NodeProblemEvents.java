@@ -84,9 +84,14 @@ public final class NodeProblemEvents implements ReconcileListener, AutoCloseable
 
   /** Waits a little for Events in flight, then stops. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     poster.shutdown();
-    poster.awaitTermination(2, TimeUnit.SECONDS);
-    poster.shutdownNow();
+    try {
+      poster.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      poster.shutdownNow();
+    }
   }
 }

@@ -201,11 +201,7 @@ public final class RouterDaemon implements AutoCloseable {
   /** Stops everything; every route stays where it is. */
   @Override
   public synchronized void close() {
-    try {
-      loop.close();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.close();
     for (AutoCloseable c : running.reversed()) {
       try {
         c.close();
@@ -213,14 +209,7 @@ public final class RouterDaemon implements AutoCloseable {
         log.debug("Closing {}: {}", c, e.getMessage());
       }
     }
-    problemEvents.ifPresent(
-        p -> {
-          try {
-            p.close();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
+    problemEvents.ifPresent(NodeProblemEvents::close);
     try {
       parts.table().close();
     } catch (IOException e) {

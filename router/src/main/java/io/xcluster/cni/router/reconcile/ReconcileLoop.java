@@ -95,13 +95,18 @@ public final class ReconcileLoop implements AutoCloseable {
 
   /** Stops after the reconcile in progress, if any. Routes stay as they are. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     queue.shutDown();
-    worker.join(TimeUnit.SECONDS.toMillis(5));
-    if (worker.isAlive()) {
-      worker.interrupt();
+    try {
       worker.join(TimeUnit.SECONDS.toMillis(5));
+      if (worker.isAlive()) {
+        worker.interrupt();
+        worker.join(TimeUnit.SECONDS.toMillis(5));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      queueThread.shutdownNow();
     }
-    queueThread.shutdownNow();
   }
 }

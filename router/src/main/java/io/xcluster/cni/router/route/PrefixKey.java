@@ -19,7 +19,7 @@ public record PrefixKey(boolean ipv6, long hi, long lo, int length)
   public static PrefixKey of(Cidr cidr) {
     byte[] b = cidr.address().getAddress();
     if (cidr.family() == IpFamily.IPV4) {
-      return new PrefixKey(false, (long) bits(b, 0, 4) << 32, 0, cidr.prefixLength());
+      return new PrefixKey(false, bits(b, 0, 4) << 32, 0, cidr.prefixLength());
     }
     return new PrefixKey(true, bits(b, 0, 8), bits(b, 8, 8), cidr.prefixLength());
   }
