@@ -69,11 +69,10 @@ final class RouteOptions {
 
   @Option(
       names = "--kubeconfig",
-      defaultValue = "${env:KUBECONFIG}",
       paramLabel = "FILE",
       description =
-          "kubeconfig for the Kubernetes API; unset: in-cluster, then ~/.kube/config."
-              + " Env: KUBECONFIG")
+          "kubeconfig for the Kubernetes API; unset: the first file in KUBECONFIG, else"
+              + " in-cluster, else ~/.kube/config. Env: KUBECONFIG")
   Path kubeconfig;
 
   @Option(
