@@ -1,5 +1,6 @@
 package io.xcluster.cni.router;
 
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,12 +17,16 @@ import picocli.CommandLine.Command;
     versionProvider = VersionCommand.Provider.class,
     description = "Routes pod networks between Kubernetes nodes, without a tunnel.",
     subcommands = {
-      VersionCommand.class,
-      CidrCommand.class,
+      DaemonCommand.class,
+      SyncCommand.class,
+      PlanCommand.class,
+      NodesCommand.class,
       RoutesCommand.class,
       AnnotateCommand.class,
+      CidrCommand.class,
       InstallCommand.class,
-      UninstallCommand.class
+      UninstallCommand.class,
+      VersionCommand.class
     })
 public final class RouterMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -33,7 +38,18 @@ public final class RouterMain implements Runnable {
 
   /** The command line with every subcommand, for main and for tests. */
   public static CommandLine commandLine() {
-    return new CommandLine(new RouterMain());
+    return new CommandLine(new RouterMain())
+        .setExecutionExceptionHandler(RouterMain::reportFailure);
+  }
+
+  /** A failed command prints one line saying why and exits 1; the stack trace is for debug logs. */
+  private static int reportFailure(
+      Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    LoggerFactory.getLogger(RouterMain.class).debug("Command failed", e);
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    commandLine.getErr().println("xcluster-cni " + commandLine.getCommandName() + ": " + message);
+    commandLine.getErr().flush();
+    return 1;
   }
 
   public static void main(String[] args) {

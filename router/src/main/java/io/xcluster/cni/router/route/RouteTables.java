@@ -1,0 +1,28 @@
+package io.xcluster.cni.router.route;
+
+import java.io.IOException;
+
+/**
+ * The one place that chooses the kernel's {@link RouteTable} implementation. Everything else gets a
+ * {@code RouteTable} handed in, so tests and the in-process daemon can use another.
+ */
+public final class RouteTables {
+  private RouteTables() {}
+
+  /**
+   * Opens the kernel's routes of {@code protocol} in {@code table}.
+   *
+   * @param nexthops whether to install routes through nexthop objects ({@code nhid})
+   * @throws IOException when the kernel cannot be reached
+   */
+  public static RouteTable kernel(int protocol, int table, boolean nexthops) throws IOException {
+    // FOLLOW-UP(merge): return NetlinkRouteTable.open(protocol, table, nexthops);
+    throw new IOException("netlink route table not built into this branch yet");
+  }
+
+  /** How commands open a route table; tests hand in an in-memory one. */
+  @FunctionalInterface
+  public interface Factory {
+    RouteTable open(int protocol, int table, boolean nexthops) throws IOException;
+  }
+}
