@@ -1,5 +1,6 @@
 package io.xcluster.cni.router.route;
 
+import io.xcluster.cni.router.netlink.NetlinkRouteTable;
 import java.io.IOException;
 
 /**
@@ -16,8 +17,7 @@ public final class RouteTables {
    * @throws IOException when the kernel cannot be reached
    */
   public static RouteTable kernel(int protocol, int table, boolean nexthops) throws IOException {
-    // FOLLOW-UP(merge): return NetlinkRouteTable.open(protocol, table, nexthops);
-    throw new IOException("netlink route table not built into this branch yet");
+    return NetlinkRouteTable.open(protocol, table, nexthops);
   }
 
   /** How commands open a route table; tests hand in an in-memory one. */
