@@ -10,9 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * One router per route protocol on a host: two with the same protocol would delete each other's
- * routes. The lock is an advisory {@code flock}-style lock on {@code <dir>/protocol-<P>.lock}; the
- * kernel drops it when the process dies, so a crashed router never blocks its successor.
+ * One router per route protocol in a network namespace: two with the same protocol would delete
+ * each other's routes. The lock is an advisory {@code flock}-style lock on {@code
+ * <dir>/protocol-<P>-net<inode>.lock}, where the inode names the network namespace the routes live
+ * in (the host's, for a hostNetwork pod), so routers of separate namespaces sharing one {@code
+ * /run} never block each other. The kernel drops the lock when the process dies, so a crashed
+ * router never blocks its successor.
  */
 public final class ProtocolLock implements AutoCloseable {
   /** Where the locks live by default; a hostPath so that all containers on the host see them. */
@@ -36,7 +39,7 @@ public final class ProtocolLock implements AutoCloseable {
    */
   public static ProtocolLock acquire(Path dir, int protocol) throws IOException {
     Files.createDirectories(dir);
-    Path file = dir.resolve("protocol-" + protocol + ".lock");
+    Path file = dir.resolve("protocol-" + protocol + "-net" + networkNamespace() + ".lock");
     FileChannel channel =
         FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
@@ -55,6 +58,12 @@ public final class ProtocolLock implements AutoCloseable {
     channel.truncate(0);
     channel.write(StandardCharsets.US_ASCII.encode(ProcessHandle.current().pid() + "\n"), 0);
     return new ProtocolLock(file, channel, lock);
+  }
+
+  /** The inode of this process's network namespace ({@code net:[4026531840]} gives the number). */
+  static String networkNamespace() throws IOException {
+    String link = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+    return link.replaceAll("[^0-9]", "");
   }
 
   public Path file() {

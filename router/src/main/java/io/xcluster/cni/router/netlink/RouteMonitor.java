@@ -16,12 +16,15 @@ import org.slf4j.LoggerFactory;
  * object deleted, and lost notifications ({@code ENOBUFS}, reported as {@code resyncNeeded}, never
  * a crash).
  *
- * <p>One platform thread per monitor reads a socket subscribed to {@code RTNLGRP_LINK}, {@code
+ * <p>One platform thread per monitor reads a socket subscribed to {@code RTNLGRP_LINK}, the IPv4
+ * and IPv6 address groups (an address added is reported as a change of its link), {@code
  * RTNLGRP_IPV4_ROUTE}, {@code RTNLGRP_IPV6_ROUTE} and {@code RTNLGRP_NEXTHOP}, and calls the
  * listener on that thread. A listener that throws is logged and the watch goes on.
  */
 final class RouteMonitor implements AutoCloseable {
   static final int RTNLGRP_LINK = 1;
+  static final int RTNLGRP_IPV4_IFADDR = 5;
+  static final int RTNLGRP_IPV6_IFADDR = 9;
   static final int RTNLGRP_IPV4_ROUTE = 7;
   static final int RTNLGRP_IPV6_ROUTE = 11;
   static final int RTNLGRP_NEXTHOP = 32;
@@ -52,7 +55,12 @@ final class RouteMonitor implements AutoCloseable {
       throws IOException {
     NetlinkSocket socket = NetlinkSocket.open(netns);
     try {
-      socket.subscribe(RTNLGRP_LINK, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE);
+      socket.subscribe(
+          RTNLGRP_LINK,
+          RTNLGRP_IPV4_IFADDR,
+          RTNLGRP_IPV6_IFADDR,
+          RTNLGRP_IPV4_ROUTE,
+          RTNLGRP_IPV6_ROUTE);
       try {
         socket.subscribe(RTNLGRP_NEXTHOP);
       } catch (NetlinkException e) {
@@ -110,6 +118,15 @@ final class RouteMonitor implements AutoCloseable {
         LinkMessage gone = LinkMessage.parse(m.payload());
         links.remove(gone.index());
         notify(() -> listener.linkChanged(gone.name(), false));
+      }
+      case AddressMessage.RTM_NEWADDR -> {
+        // An address (back) on a link: next hops in its subnet are reachable again. IPv6
+        // addresses leave with the link and come back later than the link does.
+        AddressMessage a = AddressMessage.parse(m.payload());
+        LinkMessage link = links.get(a.index());
+        if (link != null) {
+          notify(() -> listener.linkChanged(link.name(), link.up()));
+        }
       }
       case RouteMessage.RTM_DELROUTE -> {
         RouteMessage r = RouteMessage.parse(m.payload());

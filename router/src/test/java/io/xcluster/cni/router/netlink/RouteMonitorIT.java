@@ -110,6 +110,21 @@ class RouteMonitorIT {
   }
 
   @Test
+  void anAddressComingBackIsReportedAsAChangeOfItsLink() throws Exception {
+    try (NetlinkRouteTable table = NetlinkRouteTable.open(202, 254, false, ns.path())) {
+      Recorder recorder = new Recorder();
+      try (AutoCloseable watch = table.watch(recorder)) {
+        // IPv6 addresses leave with the link and come back later than it: routes via them can
+        // only return then, so the router must hear of it.
+        ns.ip("-6", "addr", "del", "fd00:9::1/64", "dev", "v0");
+        recorder.events.clear();
+        ns.ip("-6", "addr", "add", "fd00:9::1/64", "dev", "v0", "nodad");
+        recorder.await("link v0 up");
+      }
+    }
+  }
+
+  @Test
   void aDeletedNexthopObjectAsksForAResync() throws Exception {
     try (NetlinkRouteTable table = NetlinkRouteTable.open(202, 254, true, ns.path())) {
       assertThat(table.apply(List.of(replace("10.9.1.0/24", "192.168.9.2")))).isEmpty();
