@@ -105,12 +105,13 @@ public final class DemoMain {
 
       RigNode n3 = rig.node(3);
       step(
-          "kubectl annotate node "
+          "Change node-3's net3 CIDR live (in a cluster: kubectl annotate node "
               + n3.name()
               + " --overwrite "
               + NodeObjects.NET3_CIDR
               + "=172.20.33.0/24,"
-              + n3.net3CidrV6());
+              + n3.net3CidrV6()
+              + "; here the routers read a nodes file, rewritten)");
       source.annotate(n3.name(), NodeObjects.NET3_CIDR, "172.20.33.0/24," + n3.net3CidrV6());
       Duration took =
           Checks.await(
@@ -127,9 +128,10 @@ public final class DemoMain {
       }
 
       step("xcluster-cni plan on node-1 (a dry run: desired routes, changes, problems)");
-      OUT.println(indent(agents.getFirst().xclusterCni("plan")));
+      OUT.println(indent(agents.getFirst().xclusterCni("plan", "--node-name", rig.node(1).name())));
       step("Cleaning up: every namespace and process goes away");
     }
+    E2eMain.deleteTree(work);
     OUT.printf("demo done in %.1f s%n", (System.nanoTime() - start) / 1e9);
   }
 

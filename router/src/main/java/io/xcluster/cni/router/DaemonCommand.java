@@ -8,6 +8,9 @@ import io.xcluster.cni.router.daemon.ProtocolLock;
 import io.xcluster.cni.router.daemon.RouterDaemon;
 import io.xcluster.cni.router.host.JdkLocalLinks;
 import io.xcluster.cni.router.host.LocalLinks;
+import io.xcluster.cni.router.install.InstanceOptions;
+import io.xcluster.cni.router.install.TokenRefresher;
+import io.xcluster.cni.router.kube.KubeClients;
 import io.xcluster.cni.router.nodes.FileNodeSource;
 import io.xcluster.cni.router.nodes.InformerNodeSource;
 import io.xcluster.cni.router.nodes.NodeProjection;
@@ -15,6 +18,7 @@ import io.xcluster.cni.router.nodes.NodeSource;
 import io.xcluster.cni.router.plan.RoutePlanner;
 import io.xcluster.cni.router.route.RouteTable;
 import io.xcluster.cni.router.route.RouteTables;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,6 +51,9 @@ final class DaemonCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin RouteOptions route;
   @Mixin LogOptions logging;
+
+  /** Which kubeconfig this instance keeps fresh for kube-node (the installer's options). */
+  @Mixin InstanceOptions instance;
 
   @Option(
       names = "--resync-period",
@@ -121,7 +128,8 @@ final class DaemonCommand implements Callable<Integer> {
       Optional<ApiClient> api =
           route.nodesFile().isPresent()
               ? Optional.empty()
-              : Optional.of(KubeApi.client(route.kubeconfig()));
+              : Optional.of(
+                  KubeClients.connectForWatching(route.kubeconfig().orElse(null)).client());
       RouteTable table = routeTables.open(route.protocol(), route.table(), route.nexthops);
       NodeSource nodes =
           route
@@ -140,6 +148,8 @@ final class DaemonCommand implements Callable<Integer> {
                           projection.annotations().addressAnnotation().orElseThrow(),
                           node,
                           OwnAddressPublisher.kube(client)));
+      Optional<TokenRefresher> refresher =
+          api.isPresent() ? instance.tokenRefresher(System::getenv, api.get()) : Optional.empty();
       RouterDaemon running =
           new RouterDaemon(
               new RouterDaemon.Settings(planner, projection, resyncPeriod, metrics),
@@ -147,17 +157,44 @@ final class DaemonCommand implements Callable<Integer> {
       Thread hook = Thread.ofPlatform().unstarted(this::stopFromSignal);
       Runtime.getRuntime().addShutdownHook(hook);
       try {
+        startRefresher(refresher);
         running.start();
         daemon = running;
         stop.await();
         log.info("Stopping");
       } finally {
         running.close();
+        closeRefresher(refresher);
         stopped.countDown();
         removeHook(hook);
       }
     }
     return 0;
+  }
+
+  /**
+   * Keeps kube-node's kubeconfig token valid. A failure is logged and retried by the refresher; it
+   * never stops the router.
+   */
+  private static void startRefresher(Optional<TokenRefresher> refresher) {
+    refresher.ifPresent(
+        r -> {
+          try {
+            r.start();
+          } catch (IOException | RuntimeException e) {
+            log.warn("kube-node's kubeconfig: {}; routing goes on", e.getMessage());
+          }
+        });
+  }
+
+  private static void closeRefresher(Optional<TokenRefresher> refresher) {
+    try {
+      if (refresher.isPresent()) {
+        refresher.get().close();
+      }
+    } catch (IOException e) {
+      log.warn("kube-node's kubeconfig refresher: {}", e.getMessage());
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package io.xcluster.cni.router;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Node;
+import io.xcluster.cni.router.kube.KubeClients;
 import io.xcluster.cni.router.nodes.NodeProjection;
 import io.xcluster.cni.router.nodes.NodesFile;
 import io.xcluster.cni.router.nodes.SnapshotNodeSource;
@@ -23,7 +24,11 @@ final class NodeInput {
       nodes = NodesFile.read(nodesFile.get());
     } else {
       try {
-        nodes = new CoreV1Api(KubeApi.client(kubeconfig)).listNode().execute().getItems();
+        nodes =
+            new CoreV1Api(KubeClients.connect(kubeconfig.orElse(null)).client())
+                .listNode()
+                .execute()
+                .getItems();
       } catch (ApiException e) {
         throw new IOException(
             "cannot list Nodes: "

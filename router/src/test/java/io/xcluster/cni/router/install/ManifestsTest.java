@@ -21,6 +21,7 @@ import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
 import io.kubernetes.client.util.Yaml;
 import io.xcluster.cni.router.RouterMain;
+import io.xcluster.cni.router.daemon.ProtocolLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -425,7 +426,7 @@ class ManifestsTest {
     for (Manifest m : List.of(main, secondary)) {
       Map<String, String> mounts = hostPaths(m.pod(), m.router());
       String ownHost = InstanceLayout.DEFAULT_HOST_NET_DIR + "/" + InstanceLayout.OWN_DIR;
-      assertThat(mounts).containsOnlyKeys(ownHost);
+      assertThat(mounts).containsOnlyKeys(ownHost, ProtocolLock.DEFAULT_DIR.toString());
       InstanceLayout layout =
           new InstanceLayout(
               Path.of(defaultOf(install, "--cni-bin-dir")),
@@ -467,6 +468,22 @@ class ManifestsTest {
    * The daemon arrives with the router-ctl branch; once {@code daemon} is registered this checks
    * that it reads every env var the router containers set (the lead completes the port check).
    */
+  @Test
+  void theRouterSharesTheHostsProtocolLockDirectory() {
+    for (Manifest m : List.of(main, secondary)) {
+      String volume =
+          m.router().getVolumeMounts().stream()
+              .filter(v -> v.getMountPath().equals(ProtocolLock.DEFAULT_DIR.toString()))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no lock dir mount in " + m.daemonSet()))
+              .getName();
+      assertThat(m.daemonSet().getSpec().getTemplate().getSpec().getVolumes())
+          .filteredOn(v -> v.getName().equals(volume))
+          .singleElement()
+          .satisfies(v -> assertThat(v.getHostPath().getPath()).isEqualTo("/run/xcluster-cni"));
+    }
+  }
+
   @Test
   void daemonReadsTheEnvTheRouterContainersSet() {
     CommandLine daemon = RouterMain.commandLine().getSubcommands().get("daemon");
