@@ -161,6 +161,11 @@ public final class E2eScenario {
           if (!from.ping(to.net3Ip(v6))) {
             failures.add(from.node().name() + " pod -> " + to.net3Ip(v6));
           }
+          // The NAD's routes keep net3 traffic on net3 (not out of eth0 with the eth0 address).
+          String path = from.ns().ip("route", "get", to.net3Ip(v6));
+          if (!path.contains("dev net3")) {
+            failures.add(from.node().name() + " pod reaches " + to.net3Ip(v6) + " by " + path);
+          }
         }
       }
       // The node itself reaches remote secondary addresses too (the original's e2e check).
