@@ -48,7 +48,7 @@ cmd_env() {
 cmd_build() {
 	cmd_env
 	cd $dir
-	mvn -B -q -DskipTests -DskipITs package || die "mvn package"
+	mvn -B -q -Dstyle.color=never -DskipTests -DskipITs package || die "mvn package"
 	rm -rf $__out
 	mkdir -p $__out/bin $__out/lib/xcluster-cni
 	cp router/target/router-*.jar router/target/lib/*.jar $__out/lib/xcluster-cni/
