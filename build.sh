@@ -216,6 +216,20 @@ cmd_demo() {
 	in_switch_namespace io.xcluster.cni.e2e.DemoMain $dir
 }
 
+##   bench    Benchmarks against their baselines (as root) [--quick] [--only=NAME]: docs/benchmarks.md
+cmd_bench() {
+	cmd_env
+	prerequisites
+	cmd_build > /dev/null
+	test "$(id -u)" = 0 || die "The benchmarks use network namespaces: run as root"
+	set --
+	test "$__quick" = yes && set -- --quick
+	test -n "$__only" && set -- "$@" --only $__only
+	"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
+		--sun-misc-unsafe-memory-access=allow -cp "$dir/bench/target/classes:$dir/bench/target/lib/*" \
+		io.xcluster.cni.bench.BenchMain --docs $dir/docs "$@"
+}
+
 # in_switch_namespace <main-class> [args...]
 #   Runs an e2e program inside a fresh switch namespace (the nodes reach the API server it
 #   hosts there), and removes the namespace afterwards.

@@ -76,6 +76,12 @@ public final class RouteInstallBenchmark implements Benchmark {
       row(section, "IPv4", 50_000, 1, RouteInstallBenchmark::ipv4, false, curves);
     }
     row(section, "IPv6", 10_000, ctx.quick() ? 3 : 5, RouteInstallBenchmark::ipv6, true, null);
+    TreeMap<Integer, Double> nexthop = curves.get("rtnetlink nexthop objects");
+    StringBuilder perRoute = new StringBuilder("Nexthop mode per route (linear means flat):");
+    nexthop.forEach(
+        (n, seconds) ->
+            perRoute.append(String.format(Locale.ROOT, " %,d: %.1f µs;", n, seconds / n * 1e6)));
+    section.text(perRoute.substring(0, perRoute.length() - 1) + ".");
     Plot.lines(
         ctx.docs().resolve("route-install.png"),
         "Installing IPv4 routes with distinct gateways",
