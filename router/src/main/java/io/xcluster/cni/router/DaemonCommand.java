@@ -17,7 +17,6 @@ import io.xcluster.cni.router.nodes.NodeProjection;
 import io.xcluster.cni.router.nodes.NodeSource;
 import io.xcluster.cni.router.plan.RoutePlanner;
 import io.xcluster.cni.router.route.RouteTable;
-import io.xcluster.cni.router.route.RouteTables;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

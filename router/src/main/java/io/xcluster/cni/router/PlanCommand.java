@@ -8,7 +8,6 @@ import io.xcluster.cni.router.nodes.SnapshotNodeSource;
 import io.xcluster.cni.router.plan.Plan;
 import io.xcluster.cni.router.plan.RoutePlanner;
 import io.xcluster.cni.router.route.RouteTable;
-import io.xcluster.cni.router.route.RouteTables;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

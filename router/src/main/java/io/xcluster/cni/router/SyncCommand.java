@@ -13,7 +13,6 @@ import io.xcluster.cni.router.reconcile.RouteReconciler;
 import io.xcluster.cni.router.route.RouteFailure;
 import io.xcluster.cni.router.route.RouteOp;
 import io.xcluster.cni.router.route.RouteTable;
-import io.xcluster.cni.router.route.RouteTables;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -1,13 +1,14 @@
-package io.xcluster.cni.router.route;
+package io.xcluster.cni.router;
 
 import io.xcluster.cni.router.netlink.NetlinkRouteTable;
+import io.xcluster.cni.router.route.RouteTable;
 import java.io.IOException;
 
 /**
  * The one place that chooses the kernel's {@link RouteTable} implementation. Everything else gets a
  * {@code RouteTable} handed in, so tests and the in-process daemon can use another.
  */
-public final class RouteTables {
+final class RouteTables {
   private RouteTables() {}
 
   /**
