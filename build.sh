@@ -227,7 +227,7 @@ cmd_bench() {
 	test -n "$__only" && set -- "$@" --only $__only
 	"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
 		--sun-misc-unsafe-memory-access=allow -cp "$dir/bench/target/classes:$dir/bench/target/lib/*" \
-		io.xcluster.cni.bench.BenchMain --docs $dir/docs "$@"
+		io.xcluster.cni.bench.BenchMain --docs $dir/docs --output $__out "$@"
 }
 
 # in_switch_namespace <main-class> [args...]

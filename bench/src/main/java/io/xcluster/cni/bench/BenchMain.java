@@ -6,25 +6,29 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code ./build.sh bench [--quick] [--only NAME] [--docs DIR]}: runs the benchmarks and writes
- * DIR/benchmarks.md (default docs/) with its plots. Needs root (network namespaces).
+ * {@code ./build.sh bench [--quick] [--only NAME] [--docs DIR] [--output DIR]}: runs the benchmarks
+ * on the built programs (default _output/) and writes DIR/benchmarks.md (default docs/) with its
+ * plots. Needs root (network namespaces).
  */
 public final class BenchMain {
   private BenchMain() {}
 
-  static List<Benchmark> all() {
-    return List.of(new RouteInstallBenchmark());
+  static List<Benchmark> all(Path output) {
+    return List.of(
+        new RouteInstallBenchmark(), new KubeNodeAddBenchmark(output.resolve("bin/kube-node")));
   }
 
   public static void main(String[] args) throws Exception {
     boolean quick = false;
     String only = null;
     Path docs = Path.of("docs");
+    Path output = Path.of("_output");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
         case "--only" -> only = args[++i];
         case "--docs" -> docs = Path.of(args[++i]);
+        case "--output" -> output = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -32,7 +36,7 @@ public final class BenchMain {
     NetworkNamespace.deleteLeftovers();
     Report report = new Report(Machine.current(), quick);
     long start = System.nanoTime();
-    for (Benchmark b : all()) {
+    for (Benchmark b : all(output)) {
       if (only == null || only.equals(b.name())) {
         System.err.println("bench: " + b.name());
         b.run(new Benchmark.Context(quick, report, docs));
