@@ -48,6 +48,8 @@ cmd_env() {
 cmd_build() {
 	cmd_env
 	cd $dir
+	# Each module's runtime class path is copied to target/lib: drop what an earlier build left.
+	rm -rf */target/lib
 	mvn -B -q -Dstyle.color=never -DskipTests -DskipITs package || die "mvn package"
 	rm -rf $__out
 	mkdir -p $__out/bin $__out/lib/xcluster-cni
