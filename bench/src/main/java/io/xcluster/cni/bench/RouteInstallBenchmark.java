@@ -237,11 +237,7 @@ public final class RouteInstallBenchmark implements Benchmark {
 
   private static NetworkNamespace namespace() {
     NetworkNamespace ns = NetworkNamespace.create("bench");
-    ns.ip("link", "add", "name", "v0", "type", "veth", "peer", "name", "v1");
-    ns.ip("addr", "add", "192.168.0.1/16", "dev", "v0");
-    ns.ip("-6", "addr", "add", "fd00::1/64", "dev", "v0", "nodad");
-    ns.ip("link", "set", "v0", "up");
-    ns.ip("link", "set", "v1", "up");
+    ns.addVethPair("v0", "v1", "192.168.0.1/16", "fd00::1/64");
     return ns;
   }
 

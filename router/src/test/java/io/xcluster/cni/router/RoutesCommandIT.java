@@ -25,11 +25,7 @@ class RoutesCommandIT {
   @BeforeEach
   void namespace() {
     ns = NetworkNamespace.create("routescmd");
-    ns.ip("link", "add", "v0", "type", "veth", "peer", "name", "v1");
-    ns.ip("addr", "add", "192.168.9.1/24", "dev", "v0");
-    ns.ip("-6", "addr", "add", "fd00:9::1/64", "dev", "v0", "nodad");
-    ns.ip("link", "set", "v0", "up");
-    ns.ip("link", "set", "v1", "up");
+    ns.addVethPair("v0", "v1", "192.168.9.1/24", "fd00:9::1/64");
     ns.ip("route", "add", "10.9.1.0/24", "via", "192.168.9.2", "proto", "202");
     ns.ip("route", "add", "10.9.2.2/32", "via", "192.168.9.3", "proto", "202", "metric", "7");
     ns.ip("-6", "route", "add", "fd00:1::/64", "via", "fd00:9::2", "proto", "202");

@@ -20,10 +20,7 @@ class UninstallCommandIT {
   @Test
   void removesTheRoutesOfItsProtocolAndNothingElse(@TempDir Path tmp) throws Exception {
     try (NetworkNamespace ns = NetworkNamespace.create("uninstall")) {
-      ns.ip("link", "add", "name", "v0", "type", "veth", "peer", "name", "v1");
-      ns.ip("addr", "add", "192.168.9.1/24", "dev", "v0");
-      ns.ip("link", "set", "v0", "up");
-      ns.ip("link", "set", "v1", "up");
+      ns.addVethPair("v0", "v1", "192.168.9.1/24");
       ns.ip("route", "add", "10.1.0.0/24", "via", "192.168.9.2", "proto", "202");
       ns.ip("route", "add", "10.2.0.0/24", "via", "192.168.9.3", "proto", "202");
       ns.ip("route", "add", "10.3.0.0/24", "via", "192.168.9.4", "proto", "210");

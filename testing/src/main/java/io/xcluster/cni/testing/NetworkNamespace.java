@@ -60,6 +60,25 @@ public final class NetworkNamespace implements AutoCloseable {
     return Path.of("/run/netns", name);
   }
 
+  /**
+   * Adds a veth pair {@code dev}–{@code peer} inside the namespace, puts {@code addresses} (CIDR
+   * notation; IPv6 without duplicate address detection) on {@code dev} and brings both ends up: the
+   * link kernel tests route over (the {@code dummy} link type is not available here).
+   */
+  public NetworkNamespace addVethPair(String dev, String peer, String... addresses) {
+    ip("link", "add", "name", dev, "type", "veth", "peer", "name", peer);
+    for (String address : addresses) {
+      if (address.contains(":")) {
+        ip("-6", "addr", "add", address, "dev", dev, "nodad");
+      } else {
+        ip("addr", "add", address, "dev", dev);
+      }
+    }
+    ip("link", "set", dev, "up");
+    ip("link", "set", peer, "up");
+    return this;
+  }
+
   /** Runs a command inside the namespace; returns its stdout, fails on a non-zero exit. */
   public String exec(String... command) {
     List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));

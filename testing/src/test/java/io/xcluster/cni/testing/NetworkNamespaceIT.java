@@ -15,11 +15,10 @@ class NetworkNamespaceIT {
     try (ns) {
       assertThat(ns.name()).startsWith("xcni-fixture-");
       assertThat(Files.exists(ns.path())).isTrue();
-      ns.ip("link", "add", "name", "va", "type", "veth", "peer", "name", "vb");
-      ns.ip("addr", "add", "192.168.77.1/24", "dev", "va");
-      ns.ip("link", "set", "va", "up");
-      ns.ip("link", "set", "vb", "up");
+      ns.addVethPair("va", "vb", "192.168.77.1/24", "fd00:77::1/64");
       assertThat(ns.ip("-4", "route", "show")).contains("192.168.77.0/24 dev va");
+      assertThat(ns.ip("-6", "addr", "show", "dev", "va")).contains("fd00:77::1/64");
+      assertThat(ns.ip("link", "show", "vb")).contains("state UP");
       assertThat(ns.exec("ping", "-c1", "-W1", "127.0.0.1")).contains("1 received");
     }
     assertThat(Files.exists(ns.path())).isFalse();

@@ -43,10 +43,7 @@ class RouterDaemonApiOutageIT {
   void routesStayWhileTheApiIsDownThenConverge() throws Exception {
     try (NetworkNamespace ns = NetworkNamespace.create("outage");
         FakeApiServer server = FakeApiServer.start(FakeApiServer.Scheme.HTTPS, "t0ken")) {
-      ns.ip("link", "add", "name", "veth0", "type", "veth", "peer", "name", "veth1");
-      ns.ip("addr", "add", "192.168.7.10/24", "dev", "veth0");
-      ns.ip("link", "set", "veth0", "up");
-      ns.ip("link", "set", "veth1", "up");
+      ns.addVethPair("veth0", "veth1", "192.168.7.10/24");
       server.putNode(node("self", "10.0.0.0/24", "192.168.7.10"));
       server.putNode(node("a", "10.1.0.0/24", "192.168.7.1"));
       server.putNode(node("b", "10.2.0.0/24", "192.168.7.2"));

@@ -35,10 +35,7 @@ class RouterDaemonKernelIT {
   @Test
   void installsRestoresAfterDeleteAndLinkFlapAndKeepsRoutesOnStop() throws Exception {
     try (NetworkNamespace ns = NetworkNamespace.create("rctl")) {
-      ns.ip("link", "add", "veth0", "type", "veth", "peer", "name", "veth1");
-      ns.ip("addr", "add", "192.168.7.10/24", "dev", "veth0");
-      ns.ip("link", "set", "veth0", "up");
-      ns.ip("link", "set", "veth1", "up");
+      ns.addVethPair("veth0", "veth1", "192.168.7.10/24");
       ns.ip("route", "add", "10.99.0.0/24", "via", "192.168.7.99", "proto", "static");
       Path nodes =
           Files.writeString(

@@ -29,11 +29,7 @@ class RouteMonitorIT {
   @BeforeEach
   void namespace() {
     ns = NetworkNamespace.create("nlmon");
-    ns.ip("link", "add", "v0", "type", "veth", "peer", "name", "v1");
-    ns.ip("addr", "add", "192.168.9.1/24", "dev", "v0");
-    ns.ip("-6", "addr", "add", "fd00:9::1/64", "dev", "v0", "nodad");
-    ns.ip("link", "set", "v0", "up");
-    ns.ip("link", "set", "v1", "up");
+    ns.addVethPair("v0", "v1", "192.168.9.1/24", "fd00:9::1/64");
   }
 
   @AfterEach
