@@ -2,13 +2,13 @@ package io.xcluster.cni.bench;
 
 import io.xcluster.cni.testing.FakeApiServer;
 import io.xcluster.cni.testing.FakeNodes;
+import io.xcluster.cni.testing.FileTrees;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -125,7 +125,7 @@ public final class KubeNodeAddBenchmark implements Benchmark {
                   + " expected).")
           .done();
     } finally {
-      deleteTree(tmp);
+      FileTrees.delete(tmp);
     }
   }
 
@@ -187,13 +187,5 @@ public final class KubeNodeAddBenchmark implements Benchmark {
     int m = bashTime.indexOf('m');
     return Integer.parseInt(bashTime.substring(0, m)) * 60
         + Double.parseDouble(bashTime.substring(m + 1, bashTime.length() - 1));
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.xcluster.cni.e2e;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.xcluster.cni.testing.FileTrees;
 import io.xcluster.cni.testing.NetworkNamespace;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -131,7 +132,7 @@ public final class DemoMain {
       OUT.println(indent(agents.getFirst().xclusterCni("plan", "--node-name", rig.node(1).name())));
       step("Cleaning up: every namespace and process goes away");
     }
-    E2eMain.deleteTree(work);
+    FileTrees.delete(work);
     OUT.printf("demo done in %.1f s%n", (System.nanoTime() - start) / 1e9);
   }
 

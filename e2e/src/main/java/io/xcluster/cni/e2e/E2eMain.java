@@ -1,5 +1,6 @@
 package io.xcluster.cni.e2e;
 
+import io.xcluster.cni.testing.FileTrees;
 import io.xcluster.cni.testing.NetworkNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,20 +34,12 @@ public final class E2eMain {
       checks = new E2eScenario(rig, output, source, repo, System.out).run();
     }
     if (checks.failed().isEmpty()) {
-      deleteTree(work);
+      FileTrees.delete(work);
     } else {
       System.out.println("e2e: logs and state kept in " + work);
     }
     System.out.println(checks.summary());
     System.exit(checks.failed().isEmpty() ? 0 : 1);
-  }
-
-  static void deleteTree(Path dir) throws java.io.IOException {
-    try (var files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   static NodeSourceMode source(String name, Rig rig) throws Exception {
