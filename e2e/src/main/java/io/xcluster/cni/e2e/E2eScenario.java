@@ -38,6 +38,9 @@ public final class E2eScenario {
   private final List<Pod> pods = new ArrayList<>();
   private final Map<String, List<String>> foreignBefore = new HashMap<>();
 
+  /** Nodes taken out of the source: no peer should route to them any more. */
+  private final Set<String> removed = new HashSet<>();
+
   public E2eScenario(Rig rig, Path output, NodeSourceMode source, Path repo, PrintStream out) {
     this.rig = rig;
     this.output = output;
@@ -110,8 +113,6 @@ public final class E2eScenario {
     }
     return want;
   }
-
-  private final Set<String> removed = new HashSet<>();
 
   private boolean converged(RigNode n, Network network) {
     return KernelRoutes.owned(n.ns(), network.protocol()).equals(expected(n, network));
