@@ -169,12 +169,13 @@ cmd_test() {
 	cmd_env
 	prerequisites
 	cd $dir
-	mvn -B spotless:check || die "Formatting: run 'mvn spotless:apply'"
+	mvn -B -Dstyle.color=never spotless:check || die "Formatting: run 'mvn spotless:apply'"
 	# The e2e runs the programs as a node runs them: from _output.
 	cmd_build
 	rm -rf */target/surefire-reports */target/failsafe-reports
-	mvn -B verify
+	mvn -B -Dstyle.color=never verify
 	local rc=$?
+	echo # Maven may leave a partial line (colour resets): the summary stands alone.
 	test_summary
 	return $rc
 }
