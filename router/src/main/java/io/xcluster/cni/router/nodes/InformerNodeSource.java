@@ -39,7 +39,7 @@ public final class InformerNodeSource implements NodeSource {
     factory = new SharedInformerFactory(client, threads, false);
     informer =
         factory.sharedIndexInformerFor(
-            new NodeListerWatcher(client, projection::slim),
+            new NodeListerWatcher(client, projection),
             V1Node.class,
             0,
             (type, t) -> log.debug("Node watch ended: {}", t.toString()));

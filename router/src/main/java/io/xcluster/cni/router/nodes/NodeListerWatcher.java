@@ -1,19 +1,21 @@
 package io.xcluster.cni.router.nodes;
 
-import com.google.gson.reflect.TypeToken;
 import io.kubernetes.client.informer.ListerWatcher;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.Pair;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1NodeList;
 import io.kubernetes.client.util.CallGeneratorParams;
-import io.kubernetes.client.util.Watch;
 import io.kubernetes.client.util.Watchable;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.function.UnaryOperator;
+import java.util.Map;
+import okhttp3.Call;
+import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,19 +35,17 @@ final class NodeListerWatcher implements ListerWatcher<V1Node, V1NodeList> {
   static final int PAGE = 250;
 
   private final ApiClient client;
-  private final CoreV1Api api;
-  private final UnaryOperator<V1Node> slim;
+  private final NodeJson json;
   private int failures;
 
-  NodeListerWatcher(ApiClient client, UnaryOperator<V1Node> slim) {
+  NodeListerWatcher(ApiClient client, NodeProjection projection) {
     this.client = client;
-    this.api = new CoreV1Api(client);
-    this.slim = slim;
+    this.json = new NodeJson(projection);
   }
 
   /**
-   * Lists in pages of {@link #PAGE} Nodes and slims each page before the next is fetched, so the
-   * full objects of thousands of Nodes are never in memory at once.
+   * Lists in pages of {@link #PAGE} Nodes, each decoded as it streams in, so neither the full
+   * objects nor the JSON of thousands of Nodes are in memory at once.
    */
   @Override
   public V1NodeList list(CallGeneratorParams params) throws ApiException {
@@ -55,24 +55,28 @@ final class NodeListerWatcher implements ListerWatcher<V1Node, V1NodeList> {
       String next = null;
       V1NodeList page;
       do {
-        page =
-            api.listNode()
-                .resourceVersion(next == null ? params.resourceVersion : null)
-                .limit(PAGE)
-                ._continue(next)
-                .timeoutSeconds(params.timeoutSeconds)
-                .execute();
-        for (V1Node node : page.getItems()) {
-          items.add(slim.apply(node));
+        List<Pair> query = new ArrayList<>();
+        if (next == null && params.resourceVersion != null) {
+          query.add(new Pair("resourceVersion", params.resourceVersion));
         }
-        next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+        query.add(new Pair("limit", Integer.toString(PAGE)));
+        if (next != null) {
+          query.add(new Pair("continue", next));
+        }
+        if (params.timeoutSeconds != null) {
+          query.add(new Pair("timeoutSeconds", params.timeoutSeconds.toString()));
+        }
+        try (Response response = get(query)) {
+          page = json.readList(response.body().charStream());
+        } catch (IOException e) {
+          throw new ApiException(e);
+        }
+        items.addAll(page.getItems());
+        next = page.getMetadata().getContinue();
       } while (next != null && !next.isEmpty());
       succeeded();
-      return new V1NodeList()
-          .apiVersion(page.getApiVersion())
-          .kind(page.getKind())
-          .metadata(page.getMetadata())
-          .items(items);
+      page.setItems(items);
+      return page;
     } catch (ApiException | RuntimeException e) {
       failed("list", e);
       throw e;
@@ -83,22 +87,59 @@ final class NodeListerWatcher implements ListerWatcher<V1Node, V1NodeList> {
   public Watchable<V1Node> watch(CallGeneratorParams params) throws ApiException {
     backOff();
     try {
-      Watchable<V1Node> watch =
-          Watch.createWatch(
-              client,
-              api.listNode()
-                  .resourceVersion(params.resourceVersion)
-                  .timeoutSeconds(params.timeoutSeconds)
-                  .allowWatchBookmarks(true)
-                  .watch(true)
-                  .buildCall(null),
-              new TypeToken<Watch.Response<V1Node>>() {}.getType());
+      List<Pair> query = new ArrayList<>();
+      query.add(new Pair("watch", "true"));
+      query.add(new Pair("allowWatchBookmarks", "true"));
+      if (params.resourceVersion != null) {
+        query.add(new Pair("resourceVersion", params.resourceVersion));
+      }
+      if (params.timeoutSeconds != null) {
+        query.add(new Pair("timeoutSeconds", params.timeoutSeconds.toString()));
+      }
+      Watchable<V1Node> watch = new NodeWatch(get(query), json);
       succeeded();
       return watch;
     } catch (ApiException | RuntimeException e) {
       failed("watch", e);
       throw e;
     }
+  }
+
+  /**
+   * {@code GET /api/v1/nodes} through client-java's ApiClient (its authentication, TLS and base
+   * path), answered as a stream; a status other than 2xx becomes an {@link ApiException} with the
+   * code, as client-java's own calls report it.
+   */
+  private Response get(List<Pair> query) throws ApiException {
+    Call call =
+        client.buildCall(
+            null,
+            "/api/v1/nodes",
+            "GET",
+            query,
+            List.of(),
+            null,
+            new HashMap<>(Map.of("Accept", "application/json")),
+            new HashMap<>(),
+            new HashMap<>(),
+            new String[] {"BearerToken"},
+            null);
+    Response response;
+    try {
+      response = call.execute();
+    } catch (IOException e) {
+      throw new ApiException(e);
+    }
+    if (!response.isSuccessful()) {
+      try (response) {
+        String body = response.body() == null ? null : response.body().string();
+        throw new ApiException(
+            response.message(), response.code(), response.headers().toMultimap(), body);
+      } catch (IOException e) {
+        throw new ApiException(response.message(), e, response.code(), Map.of());
+      }
+    }
+    return response;
   }
 
   private synchronized void succeeded() {

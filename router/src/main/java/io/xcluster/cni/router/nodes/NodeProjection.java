@@ -47,42 +47,65 @@ public final class NodeProjection {
       return node;
     }
     V1ObjectMeta meta = node.getMetadata() == null ? new V1ObjectMeta() : node.getMetadata();
-    V1ObjectMeta slimMeta =
+    V1NodeSpec spec = node.getSpec();
+    List<V1NodeAddress> internal =
+        addresses(node).stream()
+            .filter(a -> a != null && INTERNAL_IP.equals(a.getType()))
+            .map(a -> new V1NodeAddress().type(a.getType()).address(a.getAddress()))
+            .toList();
+    return slimNode(
+        node.getApiVersion(),
+        node.getKind(),
         new V1ObjectMeta()
             .name(meta.getName())
             .uid(meta.getUid())
             .creationTimestamp(meta.getCreationTimestamp())
-            .resourceVersion(meta.getResourceVersion());
-    Map<String, String> kept = keptAnnotations(meta.getAnnotations());
-    slimMeta.setAnnotations(kept.isEmpty() ? null : kept);
-    slimMeta.setFinalizers(null);
-    slimMeta.setLabels(null);
-    slimMeta.setManagedFields(null);
-    slimMeta.setOwnerReferences(null);
+            .resourceVersion(meta.getResourceVersion()),
+        keptAnnotations(meta.getAnnotations()),
+        spec == null ? null : spec.getPodCIDR(),
+        spec == null ? null : spec.getPodCIDRs(),
+        internal);
+  }
+
+  static final String INTERNAL_IP = "InternalIP";
+
+  /** Whether the router reads this annotation (the slim Node keeps it). */
+  boolean keeps(String annotation) {
+    return annotations.cidrAnnotation().filter(annotation::equals).isPresent()
+        || annotations.addressAnnotation().filter(annotation::equals).isPresent();
+  }
+
+  /**
+   * The one place a slim Node is made, from an API object ({@link #slim}) or straight from the
+   * API's JSON ({@link NodeJson}): {@code meta} holds name, uid, creation time and resource
+   * version; {@code internal} only InternalIP addresses.
+   */
+  static V1Node slimNode(
+      String apiVersion,
+      String kind,
+      V1ObjectMeta meta,
+      Map<String, String> keptAnnotations,
+      String podCidr,
+      List<String> podCidrs,
+      List<V1NodeAddress> internal) {
+    meta.setAnnotations(keptAnnotations.isEmpty() ? null : keptAnnotations);
+    meta.setFinalizers(null);
+    meta.setLabels(null);
+    meta.setManagedFields(null);
+    meta.setOwnerReferences(null);
     V1Node slim = new SlimNode();
-    slim.setApiVersion(node.getApiVersion());
-    slim.setKind(node.getKind());
-    slim.setMetadata(slimMeta);
-    V1NodeSpec spec = node.getSpec();
-    if (spec != null
-        && (spec.getPodCIDR() != null
-            || (spec.getPodCIDRs() != null && !spec.getPodCIDRs().isEmpty()))) {
-      V1NodeSpec slimSpec = new V1NodeSpec().podCIDR(spec.getPodCIDR());
-      slimSpec.setPodCIDRs(
-          spec.getPodCIDRs() == null || spec.getPodCIDRs().isEmpty()
-              ? null
-              : List.copyOf(spec.getPodCIDRs()));
+    slim.setApiVersion(apiVersion);
+    slim.setKind(kind);
+    slim.setMetadata(meta);
+    if (podCidr != null || (podCidrs != null && !podCidrs.isEmpty())) {
+      V1NodeSpec slimSpec = new V1NodeSpec().podCIDR(podCidr);
+      slimSpec.setPodCIDRs(podCidrs == null || podCidrs.isEmpty() ? null : List.copyOf(podCidrs));
       slimSpec.setTaints(null);
       slim.setSpec(slimSpec);
     }
-    List<V1NodeAddress> internal =
-        addresses(node).stream()
-            .filter(a -> a != null && "InternalIP".equals(a.getType()))
-            .map(a -> new V1NodeAddress().type(a.getType()).address(a.getAddress()))
-            .toList();
     if (!internal.isEmpty()) {
       V1NodeStatus slimStatus = new V1NodeStatus();
-      slimStatus.setAddresses(internal);
+      slimStatus.setAddresses(List.copyOf(internal));
       slimStatus.setAllocatable(null);
       slimStatus.setCapacity(null);
       slimStatus.setConditions(null);
