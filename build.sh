@@ -89,6 +89,7 @@ build_kube_node() {
 	"$JAVA_HOME/bin/jlink" --add-modules "$mods,jdk.crypto.ec,java.naming,jdk.unsupported" \
 		--strip-debug --no-header-files --no-man-pages \
 		--output $kn/runtime || die "jlink kube-node"
+	prune_security_providers $kn/runtime "$kn/lib/*"
 	# The class path in a fixed order (the AOT cache checks it): the plugin, then the rest.
 	local cp='$home/lib/kube-node-ipam.jar' f
 	for f in $(cd $kn/lib && ls *.jar | grep -v '^kube-node-ipam.jar$'); do
@@ -99,6 +100,35 @@ build_kube_node() {
 	ln -sf ../kube-node/bin/kube-node $__out/bin/kube-node
 	kube_node_train $kn
 	log "built $__out/bin/kube-node ($($__out/bin/kube-node --version 2>&1 | head -1))"
+}
+
+# prune_security_providers <runtime> <class-path>
+#   Lists in the runtime's java.security only the providers whose modules it has. The JDK looks
+#   for a configured provider it does not have with a ServiceLoader over the class path, which
+#   instantiates every provider there: for kube-node, BouncyCastle from client-java's dependencies,
+#   ~250 ms of a cold ADD (400 classes, and the verification of the signed jar) as soon as
+#   anything (okhttp) lists the providers. Then checks that listing them loads no class from the
+#   class path.
+prune_security_providers() {
+	local sec=$1/conf/security/java.security mods
+	mods=" $("$1/bin/java" --list-modules | sed 's/@.*//' | tr '\n' ' ') "
+	awk -v mods="$mods" '
+		BEGIN {
+			split("SunJGSS=java.security.jgss SunSASL=java.security.sasl XMLDSig=java.xml.crypto " \
+				"SunPCSC=java.smartcardio JdkLDAP=java.naming JdkSASL=jdk.security.jgss " \
+				"SunPKCS11=jdk.crypto.cryptoki SunMSCAPI=jdk.crypto.mscapi", pairs, " ")
+			for (i in pairs) { split(pairs[i], kv, "="); module[kv[1]] = kv[2] }
+		}
+		/^security\.provider\.[0-9]+=/ {
+			name = substr($0, index($0, "=") + 1); split(name, w, " ")
+			if (w[1] in module && index(mods, " " module[w[1]] " ") == 0) next
+			print "security.provider." ++n "=" name; next
+		}
+		{ print }' $sec > $sec.new && mv $sec.new $sec || die "prune $sec"
+	if "$1/bin/java" -cp "$2" -Xlog:class+load -XshowSettings:security:providers -version 2>&1 |
+		grep -q 'source: file:'; then
+		die "$1: listing the security providers loads classes from the class path"
+	fi
 }
 
 # kube_node_launcher <class-path>
@@ -219,7 +249,8 @@ cmd_demo() {
 	in_switch_namespace io.xcluster.cni.e2e.DemoMain $dir
 }
 
-##   bench    Benchmarks against their baselines (as root) [--quick] [--only=NAME]: docs/benchmarks.md
+##   bench    Benchmarks against their baselines (as root) [--quick] [--only=NAME]
+##            [--docs=DIR]: DIR/benchmarks.md (default docs/)
 cmd_bench() {
 	cmd_env
 	prerequisites
@@ -230,7 +261,7 @@ cmd_bench() {
 	test -n "$__only" && set -- "$@" --only $__only
 	"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
 		--sun-misc-unsafe-memory-access=allow -cp "$dir/bench/target/classes:$dir/bench/target/lib/*" \
-		io.xcluster.cni.bench.BenchMain --docs $dir/docs --output $__out "$@"
+		io.xcluster.cni.bench.BenchMain --docs ${__docs:-$dir/docs} --output $__out "$@"
 }
 
 # in_switch_namespace <main-class> [args...]

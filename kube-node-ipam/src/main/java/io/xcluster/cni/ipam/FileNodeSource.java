@@ -31,8 +31,8 @@ public final class FileNodeSource implements NodeSource {
   @Override
   public Optional<NodeFields> get(String name) throws IOException {
     for (Map<String, Object> node : nodes()) {
-      if (name.equals(get(node, "metadata", "name"))) {
-        return Optional.of(fields(node));
+      if (name.equals(NodeObjects.name(node))) {
+        return Optional.of(NodeObjects.fields(node));
       }
     }
     return Optional.empty();
@@ -41,8 +41,8 @@ public final class FileNodeSource implements NodeSource {
   @Override
   public Optional<NodeFields> findByMachineId(String machineId) throws IOException {
     for (Map<String, Object> node : nodes()) {
-      if (machineId.equals(get(node, "status", "nodeInfo", "machineID"))) {
-        return Optional.of(fields(node));
+      if (machineId.equals(NodeObjects.machineId(node))) {
+        return Optional.of(NodeObjects.fields(node));
       }
     }
     return Optional.empty();
@@ -76,51 +76,6 @@ public final class FileNodeSource implements NodeSource {
       throw new IOException(file + " is not a Node list in YAML or JSON: " + e.getMessage(), e);
     }
     return nodes;
-  }
-
-  /** The fields kube-node needs from a Node object decoded from YAML or JSON. */
-  static NodeFields fields(Map<String, Object> node) {
-    String name = string(get(node, "metadata", "name"));
-    Map<String, String> annotations = new LinkedHashMap<>();
-    if (get(node, "metadata", "annotations") instanceof Map<?, ?> a) {
-      a.forEach(
-          (k, v) -> {
-            if (k != null && v != null) {
-              annotations.put(String.valueOf(k), String.valueOf(v));
-            }
-          });
-    }
-    List<String> podCidrs = new ArrayList<>();
-    Object cidrs = get(node, "spec", "podCIDRs");
-    if (cidrs instanceof List<?> l) {
-      l.forEach(c -> podCidrs.add(string(c)));
-    } else if (get(node, "spec", "podCIDR") instanceof String single) {
-      podCidrs.add(single);
-    }
-    List<NodeFields.Address> addresses = new ArrayList<>();
-    if (get(node, "status", "addresses") instanceof List<?> l) {
-      for (Object o : l) {
-        if (o instanceof Map<?, ?> m) {
-          addresses.add(new NodeFields.Address(string(m.get("type")), string(m.get("address"))));
-        }
-      }
-    }
-    return new NodeFields(name, annotations, podCidrs, addresses);
-  }
-
-  private static Object get(Map<String, Object> root, String... path) {
-    Object o = root;
-    for (String p : path) {
-      if (!(o instanceof Map<?, ?> m)) {
-        return null;
-      }
-      o = m.get(p);
-    }
-    return o;
-  }
-
-  private static String string(Object o) {
-    return o == null ? null : String.valueOf(o);
   }
 
   private static Map<String, Object> asStringMap(Map<?, ?> m) {

@@ -95,6 +95,21 @@ class ApiServerIT {
   }
 
   @Test
+  void theColdPathLoadsNeitherClientJavasModelNorBouncyCastle() throws Exception {
+    Path classes = tmp.resolve("classes.log");
+    PluginProcess traced =
+        PluginProcess.withClassPath(
+            PluginProcess.packagedClassPath(), "-Xlog:class+load=info:file=" + classes);
+    firstAddress(traced.run(env("ADD", "c1"), config("vm-7", "")));
+
+    assertThat(Files.readString(classes))
+        .contains("okhttp3.OkHttpClient ")
+        .doesNotContain("io.kubernetes.client.openapi.JSON ")
+        .doesNotContain("io.kubernetes.client.openapi.models.")
+        .doesNotContain("org.bouncycastle.");
+  }
+
+  @Test
   void aWrongTokenOrADownServerIsCode11AndDelStillWorks() throws Exception {
     kubeconfig = api.writeKubeconfig(tmp.resolve("kubeconfig"), "wrong");
     PluginProcess.Result refused = plugin.run(env("ADD", "c1"), config("vm-7", ""));
