@@ -219,7 +219,7 @@ cmd_demo() {
 	in_switch_namespace io.xcluster.cni.e2e.DemoMain $dir
 }
 
-##   bench    Benchmarks against their baselines (as root) [--quick] [--only=NAME]: docs/benchmarks.md
+##   bench    Benchmarks against their baselines (as root) [--quick] [--only=NAME] [--docs=DIR]: docs/benchmarks.md
 cmd_bench() {
 	cmd_env
 	prerequisites
@@ -230,7 +230,7 @@ cmd_bench() {
 	test -n "$__only" && set -- "$@" --only $__only
 	"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
 		--sun-misc-unsafe-memory-access=allow -cp "$dir/bench/target/classes:$dir/bench/target/lib/*" \
-		io.xcluster.cni.bench.BenchMain --docs $dir/docs --output $__out "$@"
+		io.xcluster.cni.bench.BenchMain --docs ${__docs:-$dir/docs} --output $__out "$@"
 }
 
 # in_switch_namespace <main-class> [args...]
