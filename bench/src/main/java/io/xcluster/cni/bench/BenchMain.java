@@ -16,7 +16,9 @@ public final class BenchMain {
 
   static List<Benchmark> all(Path output) {
     return List.of(
-        new RouteInstallBenchmark(), new KubeNodeAddBenchmark(output.resolve("bin/kube-node")));
+        new RouteInstallBenchmark(),
+        new KubeNodeAddBenchmark(output.resolve("bin/kube-node")),
+        new NoOpResyncBenchmark());
   }
 
   public static void main(String[] args) throws Exception {
