@@ -18,7 +18,8 @@ public final class BenchMain {
     return List.of(
         new RouteInstallBenchmark(),
         new KubeNodeAddBenchmark(output.resolve("bin/kube-node")),
-        new NoOpResyncBenchmark());
+        new NoOpResyncBenchmark(),
+        new ColdStartBenchmark(output.resolve("bin/xcluster-cni")));
   }
 
   public static void main(String[] args) throws Exception {

@@ -47,7 +47,7 @@ public final class NoOpResyncBenchmark implements Benchmark {
 
   @Override
   public void run(Context ctx) throws Exception {
-    int warmUp = ctx.quick() ? 50 : 300;
+    int warmUp = ctx.quick() ? 30 : 300;
     int runs = ctx.quick() ? 100 : 1_000;
     int ipRuns = ctx.quick() ? 10 : 30;
     long start = System.nanoTime();
