@@ -9,17 +9,21 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A throw-away named network namespace ({@code ip netns add}), deleted on close. Tests build their
  * fixtures in it with {@code ip} and never touch the host's own links or routes.
  *
- * <p>Names are {@code xcni-<purpose>-<random>}, so parallel test runs and leftovers of a killed run
- * never collide, and {@link #deleteLeftovers()} can remove the latter.
+ * <p>Names are {@code xcni-<purpose>-p<pid>-<random>}, so parallel test runs and leftovers of a
+ * killed run never collide, and {@link #deleteLeftovers()} can remove the latter without touching
+ * the namespaces of a run that is still going (another worktree's benchmark, say).
  */
 public final class NetworkNamespace implements AutoCloseable {
   static final String PREFIX = "xcni-";
   private static final long TIMEOUT_SECONDS = 30;
+  private static final Pattern OWNER = Pattern.compile("-p(\\d+)-[0-9a-f]+$");
 
   private final String name;
 
@@ -32,6 +36,8 @@ public final class NetworkNamespace implements AutoCloseable {
     String name =
         PREFIX
             + purpose.replaceAll("[^A-Za-z0-9]", "").toLowerCase()
+            + "-p"
+            + ProcessHandle.current().pid()
             + "-"
             + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
     run(List.of("ip", "netns", "add", name));
@@ -105,14 +111,21 @@ public final class NetworkNamespace implements AutoCloseable {
     run(List.of("ip", "netns", "del", name));
   }
 
-  /** Deletes namespaces a killed run left behind. */
+  /** Deletes namespaces a killed run left behind: those whose creating process is gone. */
   public static void deleteLeftovers() {
     for (String line : run(List.of("ip", "netns", "list")).split("\n")) {
       String ns = line.split(" ")[0];
-      if (ns.startsWith(PREFIX)) {
+      if (ns.startsWith(PREFIX) && !ownerAlive(ns)) {
         run(List.of("ip", "netns", "del", ns));
       }
     }
+  }
+
+  /** Whether the process that created {@code name} still runs; false for names without a pid. */
+  static boolean ownerAlive(String name) {
+    Matcher m = OWNER.matcher(name);
+    return m.find()
+        && ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false);
   }
 
   /** Runs a command on the host; returns stdout; throws with stderr on a non-zero exit. */
