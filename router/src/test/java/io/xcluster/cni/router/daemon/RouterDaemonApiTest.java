@@ -91,7 +91,9 @@ class RouterDaemonApiTest {
             .containsExactlyInAnyOrder(
                 "172.20.1.0/24 via 192.168.3.1", "172.20.2.0/24 via 192.168.3.2");
 
-        // --address-interface: the own addresses on eth2, IPv4 first, no link-local.
+        // --address-interface: the own addresses on eth2, IPv4 first, no link-local. The
+        // publisher runs beside the reconciler: the routes may be in before the annotation.
+        waitUntil(() -> server.nodeAnnotations("self").orElseThrow().containsKey(ADDR));
         assertThat(server.nodeAnnotations("self").orElseThrow())
             .containsEntry(ADDR, "192.168.3.10,fd00:3::10");
 
