@@ -62,6 +62,7 @@ cmd_build() {
 	"$JAVA_HOME/bin/jlink" --add-modules "$mods,jdk.crypto.ec,java.naming,jdk.unsupported" \
 		--strip-debug --no-header-files --no-man-pages --compress=zip-6 \
 		--output $__out/runtime || die "jlink"
+	prune_security_providers $__out/runtime "$__out/lib/xcluster-cni/*"
 	launcher xcluster-cni io.xcluster.cni.router.RouterMain > $__out/bin/xcluster-cni
 	chmod 755 $__out/bin/xcluster-cni
 	log "built $__out/bin/xcluster-cni ($($__out/bin/xcluster-cni version))"
