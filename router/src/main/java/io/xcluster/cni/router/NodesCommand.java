@@ -23,7 +23,6 @@ import picocli.CommandLine.Option;
     name = "nodes",
     description = "Show what the router reads from each Node: CIDRs, addresses and problems.")
 final class NodesCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin RouteOptions route;
@@ -53,7 +52,7 @@ final class NodesCommand implements Callable<Integer> {
             .toList();
     PrintWriter out = spec.commandLine().getOut();
     if (output == OutputFormat.json) {
-      out.println(JSON.writeValueAsString(rows));
+      out.println(new ObjectMapper().writeValueAsString(rows));
     } else {
       for (NodeJson n : rows) {
         out.println(n.name());

@@ -19,7 +19,6 @@ import java.util.List;
  * "changes":[{"op","dst","gateway"}], "problems":[{"node","message"}]}}.
  */
 final class PlanOutput {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private PlanOutput() {}
 
@@ -47,7 +46,7 @@ final class PlanOutput {
                 .toList(),
             plan.problems().stream().map(p -> new ProblemJson(p.node(), p.message())).toList());
     try {
-      return JSON.writeValueAsString(out);
+      return new ObjectMapper().writeValueAsString(out);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
