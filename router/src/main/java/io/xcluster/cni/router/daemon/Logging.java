@@ -46,10 +46,14 @@ public final class Logging {
    * @param format {@code text} or {@code json}
    */
   public static void configure(String level, String format) {
-    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-      return;
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.reset();
+      configure(context, level, format);
     }
-    context.reset();
+  }
+
+  /** Sets up {@code context}, which has no appender yet. */
+  static void configure(LoggerContext context, String level, String format) {
     Encoder<ILoggingEvent> encoder;
     if ("json".equalsIgnoreCase(format)) {
       JsonEncoder json = new JsonEncoder();
