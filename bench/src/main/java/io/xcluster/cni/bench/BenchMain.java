@@ -19,7 +19,8 @@ public final class BenchMain {
         new RouteInstallBenchmark(),
         new KubeNodeAddBenchmark(output.resolve("bin/kube-node")),
         new NoOpResyncBenchmark(),
-        new ColdStartBenchmark(output.resolve("bin/xcluster-cni")));
+        new ColdStartBenchmark(output.resolve("bin/xcluster-cni")),
+        new DaemonMemoryBenchmark(output.resolve("bin/xcluster-cni")));
   }
 
   public static void main(String[] args) throws Exception {
