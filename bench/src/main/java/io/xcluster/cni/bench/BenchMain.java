@@ -20,7 +20,8 @@ public final class BenchMain {
         new KubeNodeAddBenchmark(output.resolve("bin/kube-node")),
         new NoOpResyncBenchmark(),
         new ColdStartBenchmark(output.resolve("bin/xcluster-cni")),
-        new DaemonMemoryBenchmark(output.resolve("bin/xcluster-cni")));
+        new DaemonMemoryBenchmark(output.resolve("bin/xcluster-cni")),
+        new AnnotationLatencyBenchmark(output.resolve("bin/xcluster-cni")));
   }
 
   public static void main(String[] args) throws Exception {
