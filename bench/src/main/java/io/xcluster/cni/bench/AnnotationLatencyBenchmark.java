@@ -25,7 +25,7 @@ public final class AnnotationLatencyBenchmark implements Benchmark {
   private static final String DONE = "First full reconcile done";
   private static final long TIMEOUT_SECONDS = 120;
   private static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(10);
-  private static final long PAUSE_MILLIS = 50;
+  private static final long PAUSE_MILLIS = 25;
   private static final double GOAL_P50 = 0.020;
   private static final double GOAL_P99 = 0.050;
 
@@ -160,7 +160,8 @@ public final class AnnotationLatencyBenchmark implements Benchmark {
             monitor route` (started once; a thread of the bench reads and time-stamps each line \
             as it comes). The path: API server patch and watch event over HTTPS, the daemon's \
             informer, work queue, plan, and netlink replace. The baseline, interleaved with the \
-            changes (%d ms pause after each change and each baseline, so nothing piles up): `ip \
+            changes (a pause of %d ms after each change and after each baseline, so the changes are \
+            more than 50 ms apart and nothing piles up): `ip \
             -n NS route replace <fresh /24> via 172.31.255.254 proto 203` of one route (protocol \
             203, so the daemon ignores it), timed the same way from just before the `ip` process \
             is started: the floor of the method (a process start, one netlink request, one \

@@ -57,7 +57,10 @@ public final class BenchMain {
     for (Benchmark b : chosen) {
       System.err.println("bench: " + b.name());
       report.benchmark(b.name());
+      long benchmarkStart = System.nanoTime();
       b.run(new Benchmark.Context(quick, report, docs));
+      System.err.printf(
+          "bench: %s took %.0f s%n", b.name(), (System.nanoTime() - benchmarkStart) / 1e9);
     }
     if (only == null) {
       report.write(docs.resolve("benchmarks.md"));
