@@ -5,6 +5,7 @@ import io.xcluster.cni.testing.NetworkNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,20 @@ public final class DaemonMemoryBenchmark implements Benchmark {
   private static final long SETTLE_MILLIS = 2_000;
   private static final int CHANGES = 5;
   private static final long CHANGE_PAUSE_MILLIS = 100;
-  private static final long AFTER_CHANGES_MILLIS = 1_000;
+
+  /** RSS is steady when it moved less than this... */
+  private static final long STEADY_BYTES = 1024 * 1024;
+
+  /** ...over this many readings, {@link #POLL_MILLIS} apart (2 s). */
+  private static final int STEADY_READINGS = 9;
+
+  private static final long POLL_MILLIS = 250;
+
+  /** Readings start this long after the first full reconcile at the earliest... */
+  private static final long MIN_SETTLE_MILLIS = 5_000;
+
+  /** ...and the reading is taken this long after it at the latest, steady or not. */
+  private static final long MAX_SETTLE_MILLIS = 15_000;
 
   private final Path launcher;
   private int runs;
@@ -41,7 +55,8 @@ public final class DaemonMemoryBenchmark implements Benchmark {
   }
 
   /** One daemon's memory once settled. */
-  private record Reading(long rss, long hwm, long anon, long file) {}
+  private record Reading(
+      long rss, long hwm, long anon, long file, double settleSeconds, boolean steady) {}
 
   @Override
   public void run(Context ctx) throws Exception {
@@ -78,13 +93,21 @@ public final class DaemonMemoryBenchmark implements Benchmark {
               if (!done.contains(" 0 failed")) {
                 throw new IllegalStateException("the daemon says " + done);
               }
-              double started = (System.nanoTime() - daemon.startNanos()) / 1e9;
-              Reading reading = settle(api, daemon, n, r);
+              long doneNanos = System.nanoTime();
+              double started = (doneNanos - daemon.startNanos()) / 1e9;
+              Reading reading = settle(api, daemon, doneNanos, n, r);
               flags = daemon.jvmFlags();
               readings.computeIfAbsent(n, k -> new ArrayList<>()).add(reading);
               System.err.printf(
-                  "memory: %,d Nodes, run %d: synced in %.1f s; RSS %s, peak %s%n",
-                  n, r, started, Sample.mebibytes(reading.rss()), Sample.mebibytes(reading.hwm()));
+                  "memory: %,d Nodes, run %d: synced in %.1f s; %s after: RSS %s, peak %s%n",
+                  n,
+                  r,
+                  started,
+                  reading.steady()
+                      ? String.format(Locale.ROOT, "steady %.1f s", reading.settleSeconds())
+                      : "not steady",
+                  Sample.mebibytes(reading.rss()),
+                  Sample.mebibytes(reading.hwm()));
             }
           }
         }
@@ -97,19 +120,44 @@ public final class DaemonMemoryBenchmark implements Benchmark {
 
   /**
    * After the first full reconcile: a pause, a few annotation changes of peers (watch events the
-   * daemon handles, of a key it does not use), another pause; then the reading.
+   * daemon handles, of a key it does not use); then RSS every {@value #POLL_MILLIS} ms until it is
+   * {@link #steady}, at the earliest {@value #MIN_SETTLE_MILLIS} ms after the reconcile.
    */
-  private static Reading settle(ApiServerProcess api, DaemonProcess daemon, int n, int run)
-      throws Exception {
+  private static Reading settle(
+      ApiServerProcess api, DaemonProcess daemon, long doneNanos, int n, int run) throws Exception {
     Thread.sleep(SETTLE_MILLIS);
     for (int i = 0; i < CHANGES; i++) {
       String node = "node-" + (n == 1 ? 0 : 1 + (i * 97) % (n - 1));
       api.command("annotate " + node + " bench.example.com/change=" + run + "-" + i);
       Thread.sleep(CHANGE_PAUSE_MILLIS);
     }
-    Thread.sleep(AFTER_CHANGES_MILLIS);
-    ProcStatus status = ProcStatus.read(daemon.java().pid());
-    return new Reading(status.rss(), status.hwm(), status.get("RssAnon"), status.get("RssFile"));
+    long pid = daemon.java().pid();
+    List<Long> rss = new ArrayList<>();
+    while (true) {
+      ProcStatus status = ProcStatus.read(pid);
+      long since = (System.nanoTime() - doneNanos) / 1_000_000;
+      rss.add(status.rss());
+      if (since >= MAX_SETTLE_MILLIS
+          || since >= MIN_SETTLE_MILLIS && steady(rss, STEADY_READINGS, STEADY_BYTES)) {
+        return new Reading(
+            status.rss(),
+            status.hwm(),
+            status.get("RssAnon"),
+            status.get("RssFile"),
+            since / 1e3,
+            steady(rss, STEADY_READINGS, STEADY_BYTES));
+      }
+      Thread.sleep(POLL_MILLIS);
+    }
+  }
+
+  /** Whether the last {@code readings} values are within {@code tolerance} of each other. */
+  static boolean steady(List<Long> values, int readings, long tolerance) {
+    if (values.size() < readings) {
+      return false;
+    }
+    List<Long> last = values.subList(values.size() - readings, values.size());
+    return Collections.max(last) - Collections.min(last) < tolerance;
   }
 
   private static void report(
@@ -117,6 +165,8 @@ public final class DaemonMemoryBenchmark implements Benchmark {
       throws Exception {
     int own = readings.keySet().iterator().next();
     double baseline = sample(readings.get(own), Reading::rss).median();
+    List<Reading> all = readings.values().stream().flatMap(List::stream).toList();
+    long unsteady = all.stream().filter(r -> !r.steady()).count();
     Report.Section section =
         ctx.report()
             .section(
@@ -131,18 +181,28 @@ public final class DaemonMemoryBenchmark implements Benchmark {
                 node-0 is its own) over HTTPS with a bearer token from `FakeApiServerMain` in a \
                 namespace of its own, reached over a veth. After the daemon's log line `%s`, it \
                 is left %.0f s, then %d Nodes get an annotation change (a watch event each, of a \
-                key the daemon does not use) %d ms apart, then %.1f s more; then VmRSS (resident \
-                now), VmHWM (the peak since start), RssAnon and RssFile are read from \
-                /proc/PID/status of the daemon's java process. %s per Node count; a fresh daemon \
-                each time. The baseline is the daemon with its own Node only (N = 1). JVM flags \
-                (from the process's command line and environment): `%s`. Goal (issue 5): RSS ≤ \
-                %.0f MiB with %,d Nodes."""
+                key the daemon does not use) %d ms apart; then VmRSS is read from \
+                /proc/PID/status of the daemon's java process every %d ms until the last %d \
+                readings (%.0f s) are within 1 MiB of each other, at the earliest %.0f s and at \
+                the latest %.0f s after that log line (RSS still falls for some seconds after it, as \
+                the JVM gives memory back); the last reading's VmRSS (resident now), VmHWM (the \
+                peak since start), RssAnon and RssFile are reported. Steady after %.1f–%.1f s%s. \
+                %s per Node count; a fresh daemon each time. The baseline is the daemon with its \
+                own Node only (N = 1). JVM flags (from the process's command line and \
+                environment): `%s`. Goal (issue 5): RSS ≤ %.0f MiB with %,d Nodes."""
                     .formatted(
                         DONE,
                         SETTLE_MILLIS / 1e3,
                         CHANGES,
                         CHANGE_PAUSE_MILLIS,
-                        AFTER_CHANGES_MILLIS / 1e3,
+                        POLL_MILLIS,
+                        STEADY_READINGS,
+                        (STEADY_READINGS - 1) * POLL_MILLIS / 1e3,
+                        MIN_SETTLE_MILLIS / 1e3,
+                        MAX_SETTLE_MILLIS / 1e3,
+                        all.stream().mapToDouble(Reading::settleSeconds).min().orElseThrow(),
+                        all.stream().mapToDouble(Reading::settleSeconds).max().orElseThrow(),
+                        unsteady == 0 ? "" : " (" + unsteady + " runs never steady)",
                         repeats == 1 ? "One run" : repeats + " runs",
                         flags,
                         GOAL_MIB,
@@ -172,7 +232,10 @@ public final class DaemonMemoryBenchmark implements Benchmark {
                   ? String.format(Locale.ROOT, "%,d (own Node only, baseline)", n)
                   : String.format(Locale.ROOT, "%,d", n),
               rss.describeMebibytes(),
-              n == own ? "" : "+" + Sample.mebibytes(rss.median() - baseline),
+              n == own
+                  ? ""
+                  : (rss.median() >= baseline ? "+" : "−")
+                      + Sample.mebibytes(Math.abs(rss.median() - baseline)),
               hwm.describeMebibytes(),
               Sample.mebibytes(sample(list, Reading::anon).median())
                   + " / "
