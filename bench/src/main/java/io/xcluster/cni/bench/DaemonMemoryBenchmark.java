@@ -255,6 +255,12 @@ public final class DaemonMemoryBenchmark implements Benchmark {
     Map<String, TreeMap<Integer, Double>> curves = new LinkedHashMap<>();
     curves.put("RSS (VmRSS)", rssCurve);
     curves.put("peak (VmHWM)", hwmCurve);
+    TreeMap<Integer, Double> goal = new TreeMap<>();
+    goal.put(own, GOAL_MIB);
+    goal.put(Math.max(last, GOAL_NODES), GOAL_MIB);
+    curves.put(
+        String.format(Locale.ROOT, "goal at %,d Nodes: RSS ≤ %.0f MiB", GOAL_NODES, GOAL_MIB),
+        goal);
     Plot.lines(
         ctx.docs().resolve("daemon-memory.png"),
         "Daemon memory against realistic Nodes watched",
