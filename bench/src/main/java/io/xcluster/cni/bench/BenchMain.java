@@ -19,7 +19,9 @@ public final class BenchMain {
         new RouteInstallBenchmark(),
         new KubeNodeAddBenchmark(output.resolve("bin/kube-node")),
         new NoOpResyncBenchmark(),
-        new ColdStartBenchmark(output.resolve("bin/xcluster-cni")));
+        new ColdStartBenchmark(output.resolve("bin/xcluster-cni")),
+        new DaemonMemoryBenchmark(output.resolve("bin/xcluster-cni")),
+        new AnnotationLatencyBenchmark(output.resolve("bin/xcluster-cni")));
   }
 
   public static void main(String[] args) throws Exception {
@@ -55,7 +57,10 @@ public final class BenchMain {
     for (Benchmark b : chosen) {
       System.err.println("bench: " + b.name());
       report.benchmark(b.name());
+      long benchmarkStart = System.nanoTime();
       b.run(new Benchmark.Context(quick, report, docs));
+      System.err.printf(
+          "bench: %s took %.0f s%n", b.name(), (System.nanoTime() - benchmarkStart) / 1e9);
     }
     if (only == null) {
       report.write(docs.resolve("benchmarks.md"));

@@ -3,24 +3,14 @@ package io.xcluster.cni.bench;
 import io.xcluster.cni.testing.FakeNodes;
 import io.xcluster.cni.testing.FileTrees;
 import io.xcluster.cni.testing.NetworkNamespace;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Cold start of the built daemon ({@code _output/bin/xcluster-cni daemon}) in a fresh network
@@ -34,9 +24,6 @@ import java.util.concurrent.TimeoutException;
 public final class ColdStartBenchmark implements Benchmark {
   private static final int NODES = 10_000;
   private static final String SELF = "node-0";
-  private static final String TOKEN = "bench-token";
-  private static final String API_ADDRESS = "192.168.77.1";
-  private static final String RUN_ADDRESS = "192.168.77.2";
   private static final String DONE = "First full reconcile done";
   private static final long TIMEOUT_SECONDS = 120;
 
@@ -52,7 +39,7 @@ public final class ColdStartBenchmark implements Benchmark {
   }
 
   private final Path launcher;
-  private int links;
+  private int runs;
 
   public ColdStartBenchmark(Path launcher) {
     this.launcher = launcher.toAbsolutePath();
@@ -72,7 +59,12 @@ public final class ColdStartBenchmark implements Benchmark {
     double load = loadAverage();
     Path tmp = Files.createTempDirectory("cold-start-bench");
     long apiStart = System.nanoTime();
-    try (ApiServer api = ApiServer.start(tmp)) {
+    try (ApiServerProcess api = ApiServerProcess.start(tmp, "coldapi")) {
+      List<String> puts = new ArrayList<>();
+      for (int i = 0; i < NODES; i++) {
+        puts.add("put " + node(i));
+      }
+      api.commands(puts);
       System.err.printf(
           "cold-start: API server with %,d Nodes ready in %.1f s%n",
           NODES, (System.nanoTime() - apiStart) / 1e9);
@@ -198,108 +190,44 @@ public final class ColdStartBenchmark implements Benchmark {
     }
   }
 
-  private Start daemon(ApiServer api, Path tmp, boolean nexthops) throws Exception {
+  private Start daemon(ApiServerProcess api, Path tmp, boolean nexthops) throws Exception {
     try (NetworkNamespace ns = namespace()) {
-      api.link(ns, "a" + links++);
+      api.link(ns);
       List<String> args = new ArrayList<>();
       args.addAll(
           List.of(
-              launcher.toString(),
-              "daemon",
               "--node-name",
               SELF,
               "--kubeconfig",
               api.kubeconfig().toString(),
               "--lock-dir",
-              Files.createDirectories(tmp.resolve("lock-" + links)).toString()));
+              Files.createDirectories(tmp.resolve("lock-" + runs++)).toString()));
       if (nexthops) {
         args.add("--nexthops");
       }
-      ProcessBuilder pb = new ProcessBuilder(ns.command(args.toArray(String[]::new)));
-      pb.environment().clear(); // no NODE_NAME, KUBECONFIG, NEXTHOPS... of the bench's own
-      pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-      pb.redirectErrorStream(true);
-      long wallStart = System.currentTimeMillis();
-      long start = System.nanoTime();
-      Process p = pb.start();
-      try {
-        Log log = new Log();
-        CompletableFuture<Void> reading =
-            CompletableFuture.runAsync(() -> log.read(p), r -> Thread.ofPlatform().start(r));
-        String done;
-        try {
-          done = log.done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-          throw new IllegalStateException("the daemon did not finish:\n" + log.tail(), e);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
+      List<String> markers = new ArrayList<>(PHASES.values());
+      markers.add(DONE);
+      try (DaemonProcess daemon = DaemonProcess.start(launcher, ns, args, markers)) {
+        String done = daemon.await(DONE, TIMEOUT_SECONDS);
+        double seconds = (System.nanoTime() - daemon.startNanos()) / 1e9;
         String expected = (NODES - 1) + " routes desired, " + (NODES - 1) + " installed, 0 failed";
         if (!done.endsWith(expected)) {
-          throw new IllegalStateException("the daemon says " + done + "\n" + log.tail());
+          throw new IllegalStateException("the daemon says " + done + "\n" + daemon.tail());
         }
         count(ns);
-        stop(p);
-        reading.get(10, TimeUnit.SECONDS);
         List<Double> phases = new ArrayList<>();
-        long previous = wallStart;
+        long previous = daemon.startMillis();
         for (String marker : PHASES.values()) {
-          long at = log.first.getOrDefault(marker, previous);
+          long at =
+              daemon
+                  .first(marker)
+                  .map(line -> Instant.parse(line.substring(0, line.indexOf(' '))).toEpochMilli())
+                  .orElse(previous);
           phases.add((at - previous) / 1e3);
           previous = at;
         }
         return new Start(seconds, phases);
-      } finally {
-        stop(p);
       }
-    }
-  }
-
-  /** The daemon's output, read as it comes: when each phase's first line arrived (log time). */
-  private static final class Log {
-    final CompletableFuture<String> done = new CompletableFuture<>();
-    final Map<String, Long> first = new LinkedHashMap<>();
-    private final Deque<String> tail = new ArrayDeque<>();
-
-    void read(Process p) {
-      try (BufferedReader in =
-          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
-          if (line.contains(DONE)) {
-            done.complete(line.strip());
-          }
-          for (String marker : PHASES.values()) {
-            if (line.contains(marker) && !first.containsKey(marker)) {
-              first.put(marker, Instant.parse(line.substring(0, line.indexOf(' '))).toEpochMilli());
-            }
-          }
-          synchronized (tail) {
-            tail.addLast(line);
-            if (tail.size() > 40) {
-              tail.removeFirst();
-            }
-          }
-        }
-        done.completeExceptionally(new IOException("the daemon's output ended"));
-      } catch (IOException | RuntimeException e) {
-        done.completeExceptionally(e);
-      }
-    }
-
-    String tail() {
-      synchronized (tail) {
-        return String.join("\n", tail);
-      }
-    }
-  }
-
-  /** SIGTERM, as the kubelet stops it; SIGKILL if it does not stop in time. */
-  private static void stop(Process p) throws InterruptedException {
-    if (!p.isAlive()) {
-      return;
-    }
-    p.destroy();
-    if (!p.waitFor(15, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
   }
 
@@ -331,91 +259,5 @@ public final class ColdStartBenchmark implements Benchmark {
             FakeNodes.podCidrV4(i),
             FakeNodes.internalIpv4(i),
             name);
-  }
-
-  /** {@code FakeApiServerMain} in a namespace of its own, serving {@link #NODES} Nodes. */
-  private record ApiServer(NetworkNamespace ns, Process process, PrintWriter in, Path kubeconfig)
-      implements AutoCloseable {
-
-    static ApiServer start(Path tmp) throws IOException {
-      NetworkNamespace ns = NetworkNamespace.create("coldapi");
-      ns.ip("addr", "add", API_ADDRESS + "/32", "dev", "lo");
-      Path kubeconfig = tmp.resolve("kubeconfig");
-      String java = ProcessHandle.current().info().command().orElseThrow();
-      Process p =
-          new ProcessBuilder(
-                  ns.command(
-                      java,
-                      "-cp",
-                      System.getProperty("java.class.path"),
-                      "io.xcluster.cni.testing.FakeApiServerMain",
-                      "--https",
-                      "--token",
-                      TOKEN,
-                      "--address",
-                      API_ADDRESS,
-                      "--port",
-                      "6443",
-                      "--kubeconfig",
-                      kubeconfig.toString()))
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
-      PrintWriter in = new PrintWriter(p.getOutputStream(), false, StandardCharsets.UTF_8);
-      ApiServer api = new ApiServer(ns, p, in, kubeconfig);
-      try {
-        BufferedReader out =
-            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String ready = out.readLine();
-        if (ready == null || !ready.startsWith("ready ")) {
-          throw new IOException("FakeApiServerMain: " + ready);
-        }
-        CompletableFuture<Void> writing =
-            CompletableFuture.runAsync(
-                () -> {
-                  for (int i = 0; i < NODES; i++) {
-                    in.println("put " + node(i));
-                  }
-                  in.flush();
-                },
-                r -> Thread.ofPlatform().start(r));
-        for (int i = 0; i < NODES; i++) {
-          String answer = out.readLine();
-          if (answer == null || !answer.startsWith("ok")) {
-            throw new IOException("FakeApiServerMain put " + i + ": " + answer);
-          }
-        }
-        writing.join();
-        return api;
-      } catch (IOException | RuntimeException e) {
-        api.close();
-        throw e;
-      }
-    }
-
-    /** A veth from {@code run} to this namespace: the API server is reachable from there. */
-    void link(NetworkNamespace run, String name) {
-      run.ip("link", "add", "a0", "type", "veth", "peer", "name", name, "netns", ns.name());
-      run.ip("addr", "add", RUN_ADDRESS + "/32", "dev", "a0");
-      run.ip("link", "set", "a0", "up");
-      run.ip("route", "add", API_ADDRESS + "/32", "dev", "a0");
-      ns.ip("link", "set", name, "up");
-      ns.ip("route", "replace", RUN_ADDRESS + "/32", "dev", name);
-    }
-
-    @Override
-    public void close() {
-      try {
-        in.println("quit");
-        in.flush();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        process.destroyForcibly();
-      } finally {
-        ns.close();
-      }
-    }
   }
 }

@@ -9,6 +9,7 @@ import java.util.Locale;
  * spread as the range between the smallest and the largest run.
  */
 public record Sample(double[] values) {
+  private static final double MIB = 1024 * 1024;
 
   public Sample {
     if (values.length == 0) {
@@ -48,6 +49,17 @@ public record Sample(double[] values) {
   public String describeSeconds() {
     return String.format(
         Locale.ROOT, "%s (%s–%s, n=%d)", seconds(median()), seconds(min()), seconds(max()), runs());
+  }
+
+  /** {@code 120.3 MiB (118.0–121.5, n=3)} for bytes. */
+  public String describeMebibytes() {
+    return String.format(
+        Locale.ROOT, "%s (%.1f–%.1f, n=%d)", mebibytes(median()), min() / MIB, max() / MIB, runs());
+  }
+
+  /** Bytes in MiB, one decimal. */
+  public static String mebibytes(double bytes) {
+    return String.format(Locale.ROOT, "%.1f MiB", bytes / MIB);
   }
 
   /** A duration in the unit that reads best. */

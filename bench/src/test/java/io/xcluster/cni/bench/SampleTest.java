@@ -28,6 +28,13 @@ class SampleTest {
   }
 
   @Test
+  void bytesReadInMebibytes() {
+    Sample s = Sample.of(List.of(150.0 * 1024 * 1024, 140.0 * 1024 * 1024, 145.5 * 1024 * 1024));
+    assertThat(s.describeMebibytes()).isEqualTo("145.5 MiB (140.0–150.0, n=3)");
+    assertThat(Sample.mebibytes(96 * 1024 * 1024)).isEqualTo("96.0 MiB");
+  }
+
+  @Test
   void unitsReadWell() {
     assertThat(Sample.seconds(1.5)).isEqualTo("1.50 s");
     assertThat(Sample.seconds(0.0123)).isEqualTo("12.3 ms");
