@@ -2,11 +2,7 @@ package io.xcluster.cni.bench;
 
 import io.kubernetes.client.openapi.models.V1Node;
 import io.xcluster.cni.annotations.NodeAnnotations;
-import io.xcluster.cni.router.host.LinkAddress;
-import io.xcluster.cni.router.host.LocalAddresses;
-import io.xcluster.cni.router.host.LocalLinks;
-import io.xcluster.cni.router.netlink.LinkInfo;
-import io.xcluster.cni.router.netlink.NetlinkLinks;
+import io.xcluster.cni.router.netlink.NetlinkLocalLinks;
 import io.xcluster.cni.router.netlink.NetlinkRouteTable;
 import io.xcluster.cni.router.nodes.NodeProjection;
 import io.xcluster.cni.router.nodes.NodeReadingCache;
@@ -106,7 +102,7 @@ public final class NoOpResyncBenchmark implements Benchmark {
               new SnapshotNodeSource(nodes),
               new NodeReadingCache(projection()),
               table,
-              namespaceLinks(ns),
+              new NetlinkLocalLinks(ns.path()),
               new RoutePlanner(
                   new PlannerConfig(
                       SELF, Route.DEFAULT_PROTOCOL, Route.MAIN_TABLE, OptionalInt.empty())),
@@ -193,18 +189,5 @@ public final class NoOpResyncBenchmark implements Benchmark {
     }
     NodeProjection projection = projection();
     return NodesFile.parse(items.toString()).stream().map(projection::slim).toList();
-  }
-
-  /** The namespace's addresses, read from the kernel on every reconcile as the daemon reads its. */
-  private static LocalLinks namespaceLinks(NetworkNamespace ns) {
-    return () -> {
-      List<LinkAddress> addresses = new ArrayList<>();
-      for (LinkInfo link : NetlinkLinks.links(ns.path())) {
-        for (LinkInfo.Address a : link.addresses()) {
-          addresses.add(new LinkAddress(link.name(), a.address(), a.prefix().prefixLength()));
-        }
-      }
-      return new LocalAddresses(addresses);
-    };
   }
 }

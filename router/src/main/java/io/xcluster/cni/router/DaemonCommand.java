@@ -6,11 +6,11 @@ import io.xcluster.cni.router.daemon.NodeEventSink;
 import io.xcluster.cni.router.daemon.OwnAddressPublisher;
 import io.xcluster.cni.router.daemon.ProtocolLock;
 import io.xcluster.cni.router.daemon.RouterDaemon;
-import io.xcluster.cni.router.host.JdkLocalLinks;
 import io.xcluster.cni.router.host.LocalLinks;
 import io.xcluster.cni.router.install.InstanceOptions;
 import io.xcluster.cni.router.install.TokenRefresher;
 import io.xcluster.cni.router.kube.KubeClients;
+import io.xcluster.cni.router.netlink.NetlinkLocalLinks;
 import io.xcluster.cni.router.nodes.FileNodeSource;
 import io.xcluster.cni.router.nodes.InformerNodeSource;
 import io.xcluster.cni.router.nodes.NodeProjection;
@@ -95,7 +95,7 @@ final class DaemonCommand implements Callable<Integer> {
   RouteTables.Factory routeTables = RouteTables::kernel;
 
   /** This host's addresses; tests hand in fixed ones. */
-  LocalLinks links = new JdkLocalLinks();
+  LocalLinks links = new NetlinkLocalLinks();
 
   /** Counted down by SIGTERM or SIGINT (and by tests). */
   final CountDownLatch stop = new CountDownLatch(1);

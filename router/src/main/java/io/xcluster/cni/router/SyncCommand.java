@@ -1,7 +1,7 @@
 package io.xcluster.cni.router;
 
-import io.xcluster.cni.router.host.JdkLocalLinks;
 import io.xcluster.cni.router.host.LocalLinks;
+import io.xcluster.cni.router.netlink.NetlinkLocalLinks;
 import io.xcluster.cni.router.nodes.NodeProjection;
 import io.xcluster.cni.router.nodes.NodeReadingCache;
 import io.xcluster.cni.router.nodes.SnapshotNodeSource;
@@ -39,7 +39,7 @@ final class SyncCommand implements Callable<Integer> {
   RouteTables.Factory routeTables = RouteTables::kernel;
 
   /** This host's addresses; tests hand in fixed ones. */
-  LocalLinks links = new JdkLocalLinks();
+  LocalLinks links = new NetlinkLocalLinks();
 
   @Override
   public Integer call() throws Exception {

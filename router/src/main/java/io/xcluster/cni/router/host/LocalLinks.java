@@ -6,8 +6,8 @@ import java.io.IOException;
  * Where this host's own addresses come from. Read again before every plan, so an address added or
  * removed is seen at the next reconcile.
  *
- * <p>Implementations: {@link JdkLocalLinks} (the JDK's view of the interfaces); tests use a fixed
- * {@link LocalAddresses}.
+ * <p>Implementations: {@link io.xcluster.cni.router.netlink.NetlinkLocalLinks} (the kernel's, over
+ * rtnetlink); tests use a fixed {@link LocalAddresses}.
  */
 @FunctionalInterface
 public interface LocalLinks {

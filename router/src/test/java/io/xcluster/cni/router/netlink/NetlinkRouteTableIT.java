@@ -358,6 +358,20 @@ class NetlinkRouteTableIT {
   }
 
   @Test
+  void readsTheAddressesOfEveryLinkUpOrDownAsTheReconcilerSeesThem() throws IOException {
+    ns.ip("link", "set", "v1", "down");
+    ns.ip("addr", "add", "10.7.0.1/16", "dev", "v1");
+
+    var addresses = new NetlinkLocalLinks(ns.path()).read();
+
+    assertThat(addresses.links())
+        .extracting(Object::toString)
+        .contains(
+            "127.0.0.1/8 on lo", "192.168.9.1/24 on v0", "fd00:9::1/64 on v0", "10.7.0.1/16 on v1")
+        .noneMatch(a -> a.contains("%"));
+  }
+
+  @Test
   void listsLinksWithMtuAndAddresses() throws IOException {
     ns.ip("link", "set", "v1", "mtu", "1400");
     List<LinkInfo> links = NetlinkLinks.links(ns.path());
