@@ -157,9 +157,7 @@ public final class RouteReconciler implements Reconciler {
       failures = table.apply(plan.ops());
       done = landed(plan.ops(), failures);
       installed = table.list().size();
-      for (RouteOp op : done) {
-        log.info("Route {}", op);
-      }
+      logDone(done);
     }
     logFailures(failures);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -171,6 +169,30 @@ public final class RouteReconciler implements Reconciler {
         took.toMillis());
     return new ReconcileOutcome(plan, done, failures, installed, took);
   }
+
+  /**
+   * A few changes (a Node came or went) are logged one by one; a start-up or a large change in one
+   * summary line, and each at debug, so 10 000 routes do not cost 10 000 lines.
+   */
+  private static void logDone(List<RouteOp> done) {
+    if (done.size() <= LOGGED_ONE_BY_ONE) {
+      for (RouteOp op : done) {
+        log.info("Route {}", op);
+      }
+      return;
+    }
+    long deleted = done.stream().filter(op -> op instanceof RouteOp.Delete).count();
+    log.info(
+        "{} routes replaced, {} deleted (each at debug level)", done.size() - deleted, deleted);
+    if (log.isDebugEnabled()) {
+      for (RouteOp op : done) {
+        log.debug("Route {}", op);
+      }
+    }
+  }
+
+  /** Up to this many route operations of one reconcile are logged one by one at info level. */
+  static final int LOGGED_ONE_BY_ONE = 16;
 
   private static List<RouteOp> landed(List<RouteOp> ops, List<RouteFailure> failures) {
     if (failures.isEmpty()) {
