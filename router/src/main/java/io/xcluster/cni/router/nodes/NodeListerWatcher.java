@@ -31,8 +31,8 @@ final class NodeListerWatcher implements ListerWatcher<V1Node, V1NodeList> {
 
   private static final Logger log = LoggerFactory.getLogger(NodeListerWatcher.class);
 
-  /** Nodes per list request. */
-  static final int PAGE = 250;
+  /** Nodes per list request, as client-go's reflector pages. */
+  static final int PAGE = 500;
 
   private final ApiClient client;
   private final NodeJson json;
