@@ -52,6 +52,19 @@ public final class Logging {
     }
   }
 
+  /**
+   * Mutes the two client-java loggers that report, as an ERROR with a stack trace, the interrupt
+   * its own informer stop sends their threads. For a daemon that is stopping.
+   */
+  public static void muteInformerStop() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context
+          .getLogger("io.kubernetes.client.informer.cache.ProcessorListener")
+          .setLevel(Level.OFF);
+      context.getLogger("io.kubernetes.client.informer.cache.Controller").setLevel(Level.OFF);
+    }
+  }
+
   /** Sets up {@code context}, which has no appender yet. */
   static void configure(LoggerContext context, String level, String format) {
     Encoder<ILoggingEvent> encoder;

@@ -202,6 +202,7 @@ public final class RouterDaemon implements AutoCloseable {
   @Override
   public synchronized void close() {
     loop.close();
+    Logging.muteInformerStop();
     for (AutoCloseable c : running.reversed()) {
       try {
         c.close();
