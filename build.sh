@@ -93,11 +93,8 @@ build_kube_node() {
 		--output $kn/runtime || die "jlink kube-node"
 	prune_security_providers $kn/runtime "$kn/lib/*"
 	# The class path in a fixed order (the AOT cache checks it): the plugin, then the rest.
-	local cp='$home/lib/kube-node-ipam.jar' f
-	for f in $(cd $kn/lib && ls *.jar | grep -v '^kube-node-ipam.jar$'); do
-		cp="$cp:\$home/lib/$f"
-	done
-	kube_node_launcher "$cp" > $kn/bin/kube-node
+	kube_node_launcher "$(fixed_class_path $kn/lib kube-node-ipam.jar '$home/lib')" \
+		> $kn/bin/kube-node
 	chmod 755 $kn/bin/kube-node
 	ln -sf ../kube-node/bin/kube-node $__out/bin/kube-node
 	kube_node_train $kn
@@ -229,16 +226,23 @@ router_train() {
 	rm -rf $t
 }
 
-# launcher <lib-dir> <main-class>
-#   A start script that finds its own runtime and class path, wherever _output is moved. The
-#   class path is spelt out in a fixed order (the AOT cache checks it; a wildcard would follow
-#   the directory's order).
-launcher() {
-	local cp= f
-	for f in $(cd $__out/lib/$1 && ls router-*.jar && ls *.jar | grep -v '^router-'); do
-		cp="$cp:\$top/lib/$1/$f"
+# fixed_class_path <dir> <first-jar> <prefix>
+#   The jars of <dir> as a class path, <first-jar> first, then the rest in name order, each as
+#   <prefix>/<jar>: a launcher's class path in a fixed order, which an AOT cache checks (a
+#   wildcard would follow the directory's order).
+fixed_class_path() {
+	local f cp=$3/$2
+	for f in $(cd $1 && ls *.jar | grep -vFx "$2"); do
+		cp="$cp:$3/$f"
 	done
-	cp=${cp#:}
+	echo "$cp"
+}
+
+# launcher <lib-dir> <main-class>
+#   A start script that finds its own runtime and class path, wherever _output is moved.
+launcher() {
+	local cp
+	cp=$(fixed_class_path $__out/lib/$1 router-$__version.jar "\$top/lib/$1")
 	cat <<LAUNCHER
 #! /bin/sh
 # $1 launcher, written by build.sh.
