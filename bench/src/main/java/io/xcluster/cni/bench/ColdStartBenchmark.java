@@ -122,7 +122,8 @@ public final class ColdStartBenchmark implements Benchmark {
                 (`_output/bin/xcluster-cni daemon --node-name node-0 --kubeconfig K`, started with \
                 `ip netns exec NS`, default flags otherwise: log level info, metrics server on); \
                 and the same with `--nexthops`. Every run gets a fresh namespace with a veth \
-                holding 172.16.0.1/12, so the gateways are on-link. The daemon lists and watches \
+                holding node-0's addresses (172.16.0.1/12, and fd00:192:168::1/64, unused here), so \
+                the gateways are on-link. The daemon lists and watches \
                 10 000 IPv4-only Nodes (node-0 is its own, ~0.4 KB of JSON each) over HTTPS with \
                 a bearer token from `FakeApiServerMain`, which runs all along in a namespace of \
                 its own, reached over a second veth; its JVM is warm and idle between runs. A run \
@@ -182,7 +183,7 @@ public final class ColdStartBenchmark implements Benchmark {
   private record Start(double seconds, List<Double> phases) {}
 
   private static double ipBatch(Path batch) {
-    try (NetworkNamespace ns = namespace()) {
+    try (NetworkNamespace ns = DaemonProcess.nodeNamespace("cold", 0)) {
       long start = System.nanoTime();
       NetworkNamespace.run(List.of("ip", "-n", ns.name(), "-batch", batch.toString()));
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -192,7 +193,7 @@ public final class ColdStartBenchmark implements Benchmark {
   }
 
   private Start daemon(ApiServerProcess api, Path tmp, boolean nexthops) throws Exception {
-    try (NetworkNamespace ns = namespace()) {
+    try (NetworkNamespace ns = DaemonProcess.nodeNamespace("cold", 0)) {
       api.link(ns);
       List<String> args = new ArrayList<>();
       args.addAll(
@@ -237,12 +238,6 @@ public final class ColdStartBenchmark implements Benchmark {
     if (routes != NODES - 1) {
       throw new IllegalStateException(routes + " routes of " + (NODES - 1) + " in the kernel");
     }
-  }
-
-  private static NetworkNamespace namespace() {
-    NetworkNamespace ns = NetworkNamespace.create("cold");
-    ns.addVethPair("v0", "v1", FakeNodes.internalIpv4(0) + "/12");
-    return ns;
   }
 
   /** An IPv4-only Node: its pod CIDR and its InternalIP, as FakeNodes numbers them. */

@@ -93,10 +93,9 @@ public final class NoOpResyncBenchmark implements Benchmark {
       int runs,
       int ipRuns)
       throws IOException {
-    try (NetworkNamespace ns = NetworkNamespace.create("resync");
+    try (NetworkNamespace ns = DaemonProcess.nodeNamespace("resync", 0);
         NetlinkRouteTable table =
             NetlinkRouteTable.open(Route.DEFAULT_PROTOCOL, Route.MAIN_TABLE, nexthops, ns.path())) {
-      ns.addVethPair("v0", "v1", "172.16.0.1/12", "fd00:192:168::1/64");
       RouteReconciler reconciler =
           new RouteReconciler(
               new SnapshotNodeSource(nodes),
