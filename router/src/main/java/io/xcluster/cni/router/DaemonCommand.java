@@ -129,7 +129,7 @@ final class DaemonCommand implements Callable<Integer> {
               ? Optional.empty()
               : Optional.of(
                   KubeClients.connectForWatching(route.kubeconfig().orElse(null)).client());
-      RouteTable table = routeTables.open(route.protocol(), route.table(), route.nexthops);
+      RouteTable table = route.openTable(routeTables);
       NodeSource nodes =
           route
               .nodesFile()

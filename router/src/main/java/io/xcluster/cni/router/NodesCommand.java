@@ -42,8 +42,7 @@ final class NodesCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     logging.apply();
     NodeProjection projection = route.projection();
-    List<V1Node> nodes =
-        NodeInput.read(route.nodesFile(), route.kubeconfig(), projection).lister().list();
+    List<V1Node> nodes = route.readNodes(projection).lister().list();
     List<NodeJson> rows =
         nodes.stream()
             .map(projection::read)

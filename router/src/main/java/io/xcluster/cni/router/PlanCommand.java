@@ -51,9 +51,9 @@ final class PlanCommand implements Callable<Integer> {
     logging.apply();
     RoutePlanner planner = new RoutePlanner(route.plannerConfig());
     NodeProjection projection = route.projection();
-    SnapshotNodeSource nodes = NodeInput.read(route.nodesFile(), route.kubeconfig(), projection);
+    SnapshotNodeSource nodes = route.readNodes(projection);
     Plan plan;
-    try (RouteTable table = routeTables.open(route.protocol(), route.table(), route.nexthops)) {
+    try (RouteTable table = route.openTable(routeTables)) {
       plan =
           planner.plan(
               new NodeReadingCache(projection).read(nodes.lister().list()),

@@ -2,7 +2,10 @@ package io.xcluster.cni.router;
 
 import io.xcluster.cni.annotations.NodeAnnotations;
 import io.xcluster.cni.router.nodes.NodeProjection;
+import io.xcluster.cni.router.nodes.SnapshotNodeSource;
 import io.xcluster.cni.router.plan.PlannerConfig;
+import io.xcluster.cni.router.route.RouteTable;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -177,5 +180,17 @@ final class RouteOptions {
 
   Optional<Path> kubeconfig() {
     return Optional.ofNullable(kubeconfig).filter(p -> !p.toString().isBlank());
+  }
+
+  /** The Nodes of {@code --nodes-file}, else of the Kubernetes API, read once. */
+  SnapshotNodeSource readNodes(NodeProjection projection) throws IOException {
+    return NodeInput.read(nodesFile(), kubeconfig(), projection);
+  }
+
+  /**
+   * The kernel table these options name (protocol, table, nexthop mode), opened by {@code tables}.
+   */
+  RouteTable openTable(RouteTables.Factory tables) throws IOException {
+    return tables.open(protocol(), table(), nexthops);
   }
 }

@@ -46,9 +46,9 @@ final class SyncCommand implements Callable<Integer> {
     logging.apply();
     RoutePlanner planner = new RoutePlanner(route.plannerConfig());
     NodeProjection projection = route.projection();
-    SnapshotNodeSource nodes = NodeInput.read(route.nodesFile(), route.kubeconfig(), projection);
+    SnapshotNodeSource nodes = route.readNodes(projection);
     ReconcileOutcome outcome;
-    try (RouteTable table = routeTables.open(route.protocol(), route.table(), route.nexthops)) {
+    try (RouteTable table = route.openTable(routeTables)) {
       outcome =
           new RouteReconciler(
                   nodes,
