@@ -1,5 +1,6 @@
 package io.xcluster.cni.router;
 
+import io.xcluster.cni.router.daemon.LogbackProvider;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,6 +39,9 @@ public final class RouterMain implements Runnable {
 
   /** The command line with every subcommand, for main and for tests. */
   public static CommandLine commandLine() {
+    // picocli otherwise looks for Groovy's Closure class, a lookup that opens every jar on the
+    // class path before it fails; each open jar keeps its central directory on the heap.
+    System.setProperty("picocli.disable.closures", "true");
     return new CommandLine(new RouterMain())
         .setExecutionExceptionHandler(RouterMain::reportFailure);
   }
@@ -53,6 +57,11 @@ public final class RouterMain implements Runnable {
   }
 
   public static void main(String[] args) {
+    if (System.getProperty("slf4j.provider") == null) {
+      System.setProperty("slf4j.provider", LogbackProvider.class.getName());
+      // Without this SLF4J reports on stderr, at every start, that it used the property.
+      System.setProperty("slf4j.internal.verbosity", "WARN");
+    }
     System.exit(commandLine().execute(args));
   }
 }

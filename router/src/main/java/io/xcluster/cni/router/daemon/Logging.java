@@ -80,7 +80,8 @@ public final class Logging {
       encoder = json;
     } else {
       PatternLayoutEncoder text = new PatternLayoutEncoder();
-      text.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{0} - %msg%n");
+      text.setPattern(
+          "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX, UTC} %-5level [%thread] %logger{0} - %msg%n");
       encoder = text;
     }
     encoder.setContext(context);
