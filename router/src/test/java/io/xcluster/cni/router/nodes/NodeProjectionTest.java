@@ -49,6 +49,22 @@ class NodeProjectionTest {
   }
 
   @Test
+  void slimNodesShareTheValuesTheyAllRepeat() {
+    // Copies, as a decoder makes them; string literals would be one instance anyway.
+    V1Node a = fat().apiVersion(new String("v1")).kind(new String("Node"));
+    a.getSpec().podCIDR(new String("10.1.0.0/24"));
+    a.getStatus().getAddresses().getFirst().type(new String("InternalIP"));
+    V1Node slimA = projection.slim(a);
+    V1Node slimB = projection.slim(peer("b", "10.2.0.0/24", "192.168.1.2"));
+
+    assertThat(slimA.getApiVersion()).isEqualTo("v1").isSameAs(slimB.getApiVersion());
+    assertThat(slimA.getKind()).isEqualTo("Node").isSameAs(slimB.getKind());
+    assertThat(slimA.getStatus().getAddresses().getFirst().getType())
+        .isSameAs(slimB.getStatus().getAddresses().getFirst().getType());
+    assertThat(slimA.getSpec().getPodCIDR()).isSameAs(slimA.getSpec().getPodCIDRs().getFirst());
+  }
+
+  @Test
   void heartbeatsAndLabelsDoNotCount() {
     V1Node before = fat();
     V1Node after = fat();
