@@ -10,10 +10,13 @@ import io.xcluster.cni.router.route.Route;
 import io.xcluster.cni.router.route.RouteOp;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,7 +79,7 @@ public final class RoutePlanner {
    * Desired#diff} again (the periodic resync).
    */
   public Desired desire(Collection<NodeReading> nodes, LocalAddresses local) {
-    Desired d = new Desired(local, ownNode(nodes));
+    Claiming c = new Claiming(local, ownNode(nodes));
     List<NodeReading> peers = new ArrayList<>(nodes.size());
     for (NodeReading node : nodes) {
       if (!node.name().equals(config.ownNode())) {
@@ -85,10 +88,9 @@ public final class RoutePlanner {
     }
     peers.sort(OLDEST_FIRST);
     for (NodeReading node : peers) {
-      d.addNode(node);
+      c.addNode(node);
     }
-    d.seal();
-    return d;
+    return c.desired();
   }
 
   private Optional<NodeReading> ownNode(Collection<NodeReading> nodes) {
@@ -116,18 +118,11 @@ public final class RoutePlanner {
   /** A CIDR claimed by a Node. */
   private record Claim(Cidr cidr, String node) {}
 
-  /** The kernel tells routes apart by destination and metric (in one table). */
-  private record Slot(PrefixKey dst, int metric) {
-    static Slot of(Route route) {
-      return new Slot(PrefixKey.of(route.dst()), effectiveMetric(route));
-    }
-  }
-
   /**
-   * The routes the Nodes ask for, the claims behind them and the rules for keeping installed
-   * routes; complete once {@link #desire} returns, and not changed by {@link #diff}.
+   * Decides, Node by Node in age order, which CIDRs are claimed and routed. Only {@link #desired}
+   * outlives it: the claims in ordered maps are needed while Nodes come in, not afterwards.
    */
-  public final class Desired {
+  private final class Claiming {
     private final LocalAddresses local;
     private final Optional<NodeReading> own;
     private final List<NodeProblem> problems = new ArrayList<>();
@@ -138,11 +133,6 @@ public final class RoutePlanner {
     /** The desired routes in destination order. */
     private final TreeMap<PrefixKey, DesiredRoute> desired = new TreeMap<>();
 
-    private Map<Slot, DesiredRoute> bySlot;
-    private List<DesiredRoute> desiredList;
-    private List<NodeProblem> problemList;
-    private List<Map.Entry<Slot, DesiredRoute>> ordered;
-
     /** Destinations whose installed route is kept, by the Node that claims them. */
     private final Map<Cidr, String> keptDsts = new HashMap<>();
 
@@ -152,7 +142,7 @@ public final class RoutePlanner {
     /** A Node has neither readable CIDRs nor addresses: unclaimed installed routes are kept. */
     private boolean keepUnclaimed;
 
-    private Desired(LocalAddresses local, Optional<NodeReading> own) {
+    private Claiming(LocalAddresses local, Optional<NodeReading> own) {
       this.local = local;
       this.own = own;
     }
@@ -283,18 +273,78 @@ public final class RoutePlanner {
       problems.add(new NodeProblem(node.name(), message));
     }
 
-    /** Indexes the desired routes by kernel slot, once all Nodes are in. */
-    private void seal() {
-      bySlot = new HashMap<>(desired.size() * 2);
-      ordered = new ArrayList<>(desired.size());
-      for (Map.Entry<PrefixKey, DesiredRoute> e : desired.entrySet()) {
-        DesiredRoute d = e.getValue();
-        Slot slot = new Slot(e.getKey(), effectiveMetric(d.route()));
-        bySlot.put(slot, d);
-        ordered.add(Map.entry(slot, d));
+    /** What the Nodes ask for, once all of them are in, in arrays and one hash map. */
+    private Desired desired() {
+      PrefixKey[] claimed = new PrefixKey[claims.size()];
+      String[] claimants = new String[claims.size()];
+      int i = 0;
+      for (Map.Entry<PrefixKey, Claim> e : claims.entrySet()) {
+        claimed[i] = e.getKey();
+        claimants[i] = e.getValue().node();
+        i++;
       }
-      desiredList = List.copyOf(desired.values());
-      problemList = List.copyOf(problems);
+      Map<PrefixKey, DesiredRoute> byDst = HashMap.newHashMap(desired.size());
+      byDst.putAll(desired);
+      return new Desired(
+          local,
+          List.copyOf(desired.values()),
+          byDst,
+          List.copyOf(problems),
+          claimed,
+          claimants,
+          keptDsts,
+          keptGateways,
+          keepUnclaimed);
+    }
+  }
+
+  /**
+   * The routes the Nodes ask for, the claims behind them and the rules for keeping installed
+   * routes; complete once {@link #desire} returns, and not changed by {@link #diff}. It is kept
+   * between reconciles, so it holds no more per route than {@link #diff} needs.
+   */
+  public static final class Desired {
+    private final LocalAddresses local;
+
+    /** The desired routes in destination order. */
+    private final List<DesiredRoute> routes;
+
+    /**
+     * The desired routes by destination; one per destination, so also by kernel slot (destination
+     * and metric) once the metric is compared.
+     */
+    private final Map<PrefixKey, DesiredRoute> byDst;
+
+    private final List<NodeProblem> problems;
+
+    /** The accepted claims in order, and the Node of each; pairwise disjoint. */
+    private final PrefixKey[] claimed;
+
+    private final String[] claimants;
+
+    private final Map<Cidr, String> keptDsts;
+    private final Set<InetAddress> keptGateways;
+    private final boolean keepUnclaimed;
+
+    private Desired(
+        LocalAddresses local,
+        List<DesiredRoute> routes,
+        Map<PrefixKey, DesiredRoute> byDst,
+        List<NodeProblem> problems,
+        PrefixKey[] claimed,
+        String[] claimants,
+        Map<Cidr, String> keptDsts,
+        Set<InetAddress> keptGateways,
+        boolean keepUnclaimed) {
+      this.local = local;
+      this.routes = routes;
+      this.byDst = byDst;
+      this.problems = problems;
+      this.claimed = claimed;
+      this.claimants = claimants;
+      this.keptDsts = keptDsts;
+      this.keptGateways = keptGateways;
+      this.keepUnclaimed = keepUnclaimed;
     }
 
     /**
@@ -302,28 +352,27 @@ public final class RoutePlanner {
      * desired) with hashing; sorting only what changes.
      */
     public Plan diff(List<Route> installed) {
-      Set<Slot> matched = new HashSet<>(bySlot.size() * 2);
+      Set<DesiredRoute> matched = Collections.newSetFromMap(new IdentityHashMap<>(routes.size()));
       List<Route> kept = new ArrayList<>();
       List<RouteOp> deletes = new ArrayList<>();
       for (Route r : installed) {
-        Slot slot = Slot.of(r);
-        DesiredRoute d = bySlot.get(slot);
-        if (d == null) {
+        DesiredRoute d = byDst.get(PrefixKey.of(r.dst()));
+        if (d == null || effectiveMetric(d.route()) != effectiveMetric(r)) {
           if (keep(r)) {
             kept.add(r);
           } else {
             deletes.add(new RouteOp.Delete(r));
           }
         } else if (matches(d.route(), r)) {
-          matched.add(slot);
+          matched.add(d);
         }
       }
       // A slot that a desired route takes is only ever replaced, never deleted: the kernel tells
       // routes apart by destination and metric, so a delete there could hit the route we want.
       List<RouteOp> replaces = new ArrayList<>();
-      for (Map.Entry<Slot, DesiredRoute> e : ordered) {
-        if (!matched.contains(e.getKey())) {
-          replaces.add(new RouteOp.Replace(e.getValue().route()));
+      for (DesiredRoute d : routes) {
+        if (!matched.contains(d)) {
+          replaces.add(new RouteOp.Replace(d.route()));
         }
       }
       if (deletes.size() > 1) {
@@ -335,7 +384,7 @@ public final class RoutePlanner {
       List<RouteOp> ops = new ArrayList<>(replaces.size() + deletes.size());
       ops.addAll(replaces);
       ops.addAll(deletes);
-      return new Plan(desiredList, ops, kept, problemList);
+      return new Plan(routes, ops, kept, problems);
     }
 
     /** Whether an installed route that no Node asks for stays, because its Node's input is bad. */
@@ -343,12 +392,29 @@ public final class RoutePlanner {
       if (local.reaching(r.dst()).isPresent() || local.isOwn(r.gateway())) {
         return false;
       }
-      String claimant = overlappingClaim(PrefixKey.of(r.dst())).map(Claim::node).orElse(null);
+      String claimant = claimant(PrefixKey.of(r.dst()));
       String keeper = keptDsts.get(r.dst());
       if (keeper != null) {
         return keeper.equals(claimant);
       }
       return claimant == null && (keptGateways.contains(r.gateway()) || keepUnclaimed);
+    }
+
+    /** The Node whose claim overlaps {@code key}, or null. */
+    private String claimant(PrefixKey key) {
+      int i = Arrays.binarySearch(claimed, key);
+      if (i >= 0) {
+        return claimants[i];
+      }
+      int ceiling = -i - 1;
+      int floor = ceiling - 1;
+      if (floor >= 0 && claimed[floor].overlaps(key)) {
+        return claimants[floor];
+      }
+      if (ceiling < claimed.length && claimed[ceiling].overlaps(key)) {
+        return claimants[ceiling];
+      }
+      return null;
     }
   }
 
