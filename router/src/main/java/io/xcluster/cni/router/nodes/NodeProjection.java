@@ -138,6 +138,7 @@ public final class NodeProjection {
       slimStatus.setImages(null);
       slimStatus.setRuntimeHandlers(null);
       slimStatus.setVolumesAttached(null);
+      slimStatus.setVolumesInUse(null);
       slim.setStatus(slimStatus);
     }
     return slim;

@@ -7,6 +7,8 @@ import io.kubernetes.client.openapi.models.V1ContainerImage;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1NodeAddress;
 import io.kubernetes.client.openapi.models.V1NodeCondition;
+import io.kubernetes.client.openapi.models.V1NodeStatus;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.xcluster.cni.annotations.NodeAnnotations;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +48,27 @@ class NodeProjectionTest {
     assertThat(slim.getStatus().getImages()).isNullOrEmpty();
     assertThat(slim.getSpec().getPodCIDRs()).containsExactly("10.1.0.0/24");
     assertThat(projection.read(slim)).isEqualTo(projection.read(fat()));
+  }
+
+  @Test
+  void slimNodesHoldNoEmptyCollections() {
+    V1Node slim = projection.slim(peer("a", "10.1.0.0/24", "192.168.1.1"));
+    V1ObjectMeta meta = slim.getMetadata();
+    V1NodeStatus status = slim.getStatus();
+
+    assertThat(meta.getAnnotations()).isNull();
+    assertThat(meta.getFinalizers()).isNull();
+    assertThat(meta.getLabels()).isNull();
+    assertThat(meta.getManagedFields()).isNull();
+    assertThat(meta.getOwnerReferences()).isNull();
+    assertThat(slim.getSpec().getTaints()).isNull();
+    assertThat(status.getAllocatable()).isNull();
+    assertThat(status.getCapacity()).isNull();
+    assertThat(status.getConditions()).isNull();
+    assertThat(status.getImages()).isNull();
+    assertThat(status.getRuntimeHandlers()).isNull();
+    assertThat(status.getVolumesAttached()).isNull();
+    assertThat(status.getVolumesInUse()).isNull();
   }
 
   @Test
