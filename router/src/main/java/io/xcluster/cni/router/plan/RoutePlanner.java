@@ -48,8 +48,8 @@ import java.util.TreeMap;
  *       claims is kept.
  * </ul>
  *
- * <p>Cost: O(N log N) in the number of CIDRs (one sort by age, one ordered map for overlaps), and
- * hashing for the comparison with the kernel.
+ * <p>Cost: O(N log N) in the number of CIDRs (one sort by age, one ordered map for overlaps), and a
+ * binary search in the sorted claims per kernel route for the comparison with the kernel.
  */
 public final class RoutePlanner {
   private static final Comparator<NodeReading> OLDEST_FIRST =
@@ -273,25 +273,25 @@ public final class RoutePlanner {
       problems.add(new NodeProblem(node.name(), message));
     }
 
-    /** What the Nodes ask for, once all of them are in, in arrays and one hash map. */
+    /** What the Nodes ask for, once all of them are in, in sorted arrays. */
     private Desired desired() {
       PrefixKey[] claimed = new PrefixKey[claims.size()];
       String[] claimants = new String[claims.size()];
+      DesiredRoute[] routed = new DesiredRoute[claims.size()];
       int i = 0;
       for (Map.Entry<PrefixKey, Claim> e : claims.entrySet()) {
         claimed[i] = e.getKey();
         claimants[i] = e.getValue().node();
+        routed[i] = desired.get(e.getKey());
         i++;
       }
-      Map<PrefixKey, DesiredRoute> byDst = HashMap.newHashMap(desired.size());
-      byDst.putAll(desired);
       return new Desired(
           local,
           List.copyOf(desired.values()),
-          byDst,
           List.copyOf(problems),
           claimed,
           claimants,
+          routed,
           keptDsts,
           keptGateways,
           keepUnclaimed);
@@ -309,18 +309,17 @@ public final class RoutePlanner {
     /** The desired routes in destination order. */
     private final List<DesiredRoute> routes;
 
-    /**
-     * The desired routes by destination; one per destination, so also by kernel slot (destination
-     * and metric) once the metric is compared.
-     */
-    private final Map<PrefixKey, DesiredRoute> byDst;
-
     private final List<NodeProblem> problems;
 
-    /** The accepted claims in order, and the Node of each; pairwise disjoint. */
+    /**
+     * The accepted claims in order, pairwise disjoint; for each, the Node and the desired route to
+     * it (null when it has none). Sorted arrays cost a fraction of ordered or hash maps, and this
+     * is kept between reconciles.
+     */
     private final PrefixKey[] claimed;
 
     private final String[] claimants;
+    private final DesiredRoute[] routed;
 
     private final Map<Cidr, String> keptDsts;
     private final Set<InetAddress> keptGateways;
@@ -329,35 +328,35 @@ public final class RoutePlanner {
     private Desired(
         LocalAddresses local,
         List<DesiredRoute> routes,
-        Map<PrefixKey, DesiredRoute> byDst,
         List<NodeProblem> problems,
         PrefixKey[] claimed,
         String[] claimants,
+        DesiredRoute[] routed,
         Map<Cidr, String> keptDsts,
         Set<InetAddress> keptGateways,
         boolean keepUnclaimed) {
       this.local = local;
       this.routes = routes;
-      this.byDst = byDst;
       this.problems = problems;
       this.claimed = claimed;
       this.claimants = claimants;
+      this.routed = routed;
       this.keptDsts = keptDsts;
       this.keptGateways = keptGateways;
       this.keepUnclaimed = keepUnclaimed;
     }
 
     /**
-     * The operations that turn {@code installed} into what the Nodes ask for. O(installed +
-     * desired) with hashing; sorting only what changes.
+     * The operations that turn {@code installed} into what the Nodes ask for. O(installed * log
+     * desired + desired); sorting only what changes.
      */
     public Plan diff(List<Route> installed) {
       Set<DesiredRoute> matched = Collections.newSetFromMap(new IdentityHashMap<>(routes.size()));
       List<Route> kept = new ArrayList<>();
       List<RouteOp> deletes = new ArrayList<>();
       for (Route r : installed) {
-        DesiredRoute d = byDst.get(PrefixKey.of(r.dst()));
-        if (d == null || effectiveMetric(d.route()) != effectiveMetric(r)) {
+        DesiredRoute d = inSlotOf(r);
+        if (d == null) {
           if (keep(r)) {
             kept.add(r);
           } else {
@@ -385,6 +384,16 @@ public final class RoutePlanner {
       ops.addAll(replaces);
       ops.addAll(deletes);
       return new Plan(routes, ops, kept, problems);
+    }
+
+    /**
+     * The desired route in the kernel slot of {@code r}: the same destination and metric. There is
+     * at most one desired route per destination.
+     */
+    private DesiredRoute inSlotOf(Route r) {
+      int i = Arrays.binarySearch(claimed, PrefixKey.of(r.dst()));
+      DesiredRoute d = i < 0 ? null : routed[i];
+      return d != null && effectiveMetric(d.route()) == effectiveMetric(r) ? d : null;
     }
 
     /** Whether an installed route that no Node asks for stays, because its Node's input is bad. */
