@@ -12,11 +12,9 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -277,21 +275,22 @@ public final class RoutePlanner {
     private Desired desired() {
       PrefixKey[] claimed = new PrefixKey[claims.size()];
       String[] claimants = new String[claims.size()];
-      DesiredRoute[] routed = new DesiredRoute[claims.size()];
+      Route[] routes = new Route[claims.size()];
       int i = 0;
       for (Map.Entry<PrefixKey, Claim> e : claims.entrySet()) {
         claimed[i] = e.getKey();
         claimants[i] = e.getValue().node();
-        routed[i] = desired.get(e.getKey());
+        DesiredRoute d = desired.get(e.getKey());
+        routes[i] = d == null ? null : d.route();
         i++;
       }
       return new Desired(
           local,
-          List.copyOf(desired.values()),
           List.copyOf(problems),
           claimed,
           claimants,
-          routed,
+          routes,
+          desired.size(),
           keptDsts,
           keptGateways,
           keepUnclaimed);
@@ -305,21 +304,18 @@ public final class RoutePlanner {
    */
   public static final class Desired {
     private final LocalAddresses local;
-
-    /** The desired routes in destination order. */
-    private final List<DesiredRoute> routes;
-
     private final List<NodeProblem> problems;
 
     /**
      * The accepted claims in order, pairwise disjoint; for each, the Node and the desired route to
      * it (null when it has none). Sorted arrays cost a fraction of ordered or hash maps, and this
-     * is kept between reconciles.
+     * is kept between reconciles; each {@link Plan} gets its own {@link DesiredRoute}s.
      */
     private final PrefixKey[] claimed;
 
     private final String[] claimants;
-    private final DesiredRoute[] routed;
+    private final Route[] routes;
+    private final int routeCount;
 
     private final Map<Cidr, String> keptDsts;
     private final Set<InetAddress> keptGateways;
@@ -327,20 +323,20 @@ public final class RoutePlanner {
 
     private Desired(
         LocalAddresses local,
-        List<DesiredRoute> routes,
         List<NodeProblem> problems,
         PrefixKey[] claimed,
         String[] claimants,
-        DesiredRoute[] routed,
+        Route[] routes,
+        int routeCount,
         Map<Cidr, String> keptDsts,
         Set<InetAddress> keptGateways,
         boolean keepUnclaimed) {
       this.local = local;
-      this.routes = routes;
       this.problems = problems;
       this.claimed = claimed;
       this.claimants = claimants;
-      this.routed = routed;
+      this.routes = routes;
+      this.routeCount = routeCount;
       this.keptDsts = keptDsts;
       this.keptGateways = keptGateways;
       this.keepUnclaimed = keepUnclaimed;
@@ -351,27 +347,31 @@ public final class RoutePlanner {
      * desired + desired); sorting only what changes.
      */
     public Plan diff(List<Route> installed) {
-      Set<DesiredRoute> matched = Collections.newSetFromMap(new IdentityHashMap<>(routes.size()));
+      boolean[] matched = new boolean[claimed.length];
       List<Route> kept = new ArrayList<>();
       List<RouteOp> deletes = new ArrayList<>();
       for (Route r : installed) {
-        DesiredRoute d = inSlotOf(r);
-        if (d == null) {
+        int slot = slotOf(r);
+        if (slot < 0) {
           if (keep(r)) {
             kept.add(r);
           } else {
             deletes.add(new RouteOp.Delete(r));
           }
-        } else if (matches(d.route(), r)) {
-          matched.add(d);
+        } else if (matches(routes[slot], r)) {
+          matched[slot] = true;
         }
       }
       // A slot that a desired route takes is only ever replaced, never deleted: the kernel tells
       // routes apart by destination and metric, so a delete there could hit the route we want.
+      List<DesiredRoute> desired = new ArrayList<>(routeCount);
       List<RouteOp> replaces = new ArrayList<>();
-      for (DesiredRoute d : routes) {
-        if (!matched.contains(d)) {
-          replaces.add(new RouteOp.Replace(d.route()));
+      for (int i = 0; i < routes.length; i++) {
+        if (routes[i] != null) {
+          desired.add(new DesiredRoute(claimants[i], routes[i]));
+          if (!matched[i]) {
+            replaces.add(new RouteOp.Replace(routes[i]));
+          }
         }
       }
       if (deletes.size() > 1) {
@@ -383,17 +383,18 @@ public final class RoutePlanner {
       List<RouteOp> ops = new ArrayList<>(replaces.size() + deletes.size());
       ops.addAll(replaces);
       ops.addAll(deletes);
-      return new Plan(routes, ops, kept, problems);
+      return new Plan(desired, ops, kept, problems);
     }
 
     /**
-     * The desired route in the kernel slot of {@code r}: the same destination and metric. There is
-     * at most one desired route per destination.
+     * The index of the desired route in the kernel slot of {@code r} (the same destination and
+     * metric), or -1. There is at most one desired route per destination.
      */
-    private DesiredRoute inSlotOf(Route r) {
+    private int slotOf(Route r) {
       int i = Arrays.binarySearch(claimed, PrefixKey.of(r.dst()));
-      DesiredRoute d = i < 0 ? null : routed[i];
-      return d != null && effectiveMetric(d.route()) == effectiveMetric(r) ? d : null;
+      return i >= 0 && routes[i] != null && effectiveMetric(routes[i]) == effectiveMetric(r)
+          ? i
+          : -1;
     }
 
     /** Whether an installed route that no Node asks for stays, because its Node's input is bad. */
