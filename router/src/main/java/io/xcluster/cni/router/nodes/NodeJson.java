@@ -221,7 +221,7 @@ final class NodeJson {
       }
       in.endObject();
       if (NodeProjection.INTERNAL_IP.equals(type)) {
-        into.add(new V1NodeAddress().type(type).address(address));
+        into.add(new V1NodeAddress().type(NodeProjection.INTERNAL_IP).address(address));
       }
     }
     in.endArray();

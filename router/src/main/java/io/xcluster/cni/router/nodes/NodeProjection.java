@@ -51,7 +51,7 @@ public final class NodeProjection {
     List<V1NodeAddress> internal =
         addresses(node).stream()
             .filter(a -> a != null && INTERNAL_IP.equals(a.getType()))
-            .map(a -> new V1NodeAddress().type(a.getType()).address(a.getAddress()))
+            .map(a -> new V1NodeAddress().type(INTERNAL_IP).address(a.getAddress()))
             .toList();
     return slimNode(
         node.getApiVersion(),
@@ -69,6 +69,27 @@ public final class NodeProjection {
 
   static final String INTERNAL_IP = "InternalIP";
 
+  static final String API_VERSION = "v1";
+
+  static final String KIND = "Node";
+
+  /**
+   * The one instance of a value that every Node repeats ({@code v1}, {@code Node}, {@code
+   * InternalIP}); any other value as it is. Thousands of cached Nodes then hold one copy, not one
+   * each.
+   */
+  static String shared(String value) {
+    if (value == null) {
+      return null;
+    }
+    return switch (value) {
+      case API_VERSION -> API_VERSION;
+      case KIND -> KIND;
+      case INTERNAL_IP -> INTERNAL_IP;
+      default -> value;
+    };
+  }
+
   /** Whether the router reads this annotation (the slim Node keeps it). */
   boolean keeps(String annotation) {
     return annotations.cidrAnnotation().filter(annotation::equals).isPresent()
@@ -78,7 +99,9 @@ public final class NodeProjection {
   /**
    * The one place a slim Node is made, from an API object ({@link #slim}) or straight from the
    * API's JSON ({@link NodeJson}): {@code meta} holds name, uid, creation time and resource
-   * version; {@code internal} only InternalIP addresses.
+   * version; {@code internal} only InternalIP addresses, whose type is {@link #INTERNAL_IP} itself.
+   * Values that all Nodes repeat are {@link #shared}, and {@code podCidr} is the first of {@code
+   * podCidrs} when it equals it (as the API server sets them), not a second copy.
    */
   static V1Node slimNode(
       String apiVersion,
@@ -94,12 +117,15 @@ public final class NodeProjection {
     meta.setManagedFields(null);
     meta.setOwnerReferences(null);
     V1Node slim = new SlimNode();
-    slim.setApiVersion(apiVersion);
-    slim.setKind(kind);
+    slim.setApiVersion(shared(apiVersion));
+    slim.setKind(shared(kind));
     slim.setMetadata(meta);
-    if (podCidr != null || (podCidrs != null && !podCidrs.isEmpty())) {
-      V1NodeSpec slimSpec = new V1NodeSpec().podCIDR(podCidr);
-      slimSpec.setPodCIDRs(podCidrs == null || podCidrs.isEmpty() ? null : List.copyOf(podCidrs));
+    List<String> cidrs = podCidrs == null || podCidrs.isEmpty() ? null : List.copyOf(podCidrs);
+    if (podCidr != null || cidrs != null) {
+      String first = cidrs == null ? null : cidrs.getFirst();
+      V1NodeSpec slimSpec =
+          new V1NodeSpec().podCIDR(podCidr != null && podCidr.equals(first) ? first : podCidr);
+      slimSpec.setPodCIDRs(cidrs);
       slimSpec.setTaints(null);
       slim.setSpec(slimSpec);
     }
@@ -112,6 +138,7 @@ public final class NodeProjection {
       slimStatus.setImages(null);
       slimStatus.setRuntimeHandlers(null);
       slimStatus.setVolumesAttached(null);
+      slimStatus.setVolumesInUse(null);
       slim.setStatus(slimStatus);
     }
     return slim;

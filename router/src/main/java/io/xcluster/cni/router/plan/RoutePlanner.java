@@ -10,6 +10,7 @@ import io.xcluster.cni.router.route.Route;
 import io.xcluster.cni.router.route.RouteOp;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -45,8 +46,8 @@ import java.util.TreeMap;
  *       claims is kept.
  * </ul>
  *
- * <p>Cost: O(N log N) in the number of CIDRs (one sort by age, one ordered map for overlaps), and
- * hashing for the comparison with the kernel.
+ * <p>Cost: O(N log N) in the number of CIDRs (one sort by age, one ordered map for overlaps), and a
+ * binary search in the sorted claims per kernel route for the comparison with the kernel.
  */
 public final class RoutePlanner {
   private static final Comparator<NodeReading> OLDEST_FIRST =
@@ -76,7 +77,7 @@ public final class RoutePlanner {
    * Desired#diff} again (the periodic resync).
    */
   public Desired desire(Collection<NodeReading> nodes, LocalAddresses local) {
-    Desired d = new Desired(local, ownNode(nodes));
+    Claiming c = new Claiming(local, ownNode(nodes));
     List<NodeReading> peers = new ArrayList<>(nodes.size());
     for (NodeReading node : nodes) {
       if (!node.name().equals(config.ownNode())) {
@@ -85,10 +86,9 @@ public final class RoutePlanner {
     }
     peers.sort(OLDEST_FIRST);
     for (NodeReading node : peers) {
-      d.addNode(node);
+      c.addNode(node);
     }
-    d.seal();
-    return d;
+    return c.desired();
   }
 
   private Optional<NodeReading> ownNode(Collection<NodeReading> nodes) {
@@ -116,18 +116,11 @@ public final class RoutePlanner {
   /** A CIDR claimed by a Node. */
   private record Claim(Cidr cidr, String node) {}
 
-  /** The kernel tells routes apart by destination and metric (in one table). */
-  private record Slot(PrefixKey dst, int metric) {
-    static Slot of(Route route) {
-      return new Slot(PrefixKey.of(route.dst()), effectiveMetric(route));
-    }
-  }
-
   /**
-   * The routes the Nodes ask for, the claims behind them and the rules for keeping installed
-   * routes; complete once {@link #desire} returns, and not changed by {@link #diff}.
+   * Decides, Node by Node in age order, which CIDRs are claimed and routed. Only {@link #desired}
+   * outlives it: the claims in ordered maps are needed while Nodes come in, not afterwards.
    */
-  public final class Desired {
+  private final class Claiming {
     private final LocalAddresses local;
     private final Optional<NodeReading> own;
     private final List<NodeProblem> problems = new ArrayList<>();
@@ -138,11 +131,6 @@ public final class RoutePlanner {
     /** The desired routes in destination order. */
     private final TreeMap<PrefixKey, DesiredRoute> desired = new TreeMap<>();
 
-    private Map<Slot, DesiredRoute> bySlot;
-    private List<DesiredRoute> desiredList;
-    private List<NodeProblem> problemList;
-    private List<Map.Entry<Slot, DesiredRoute>> ordered;
-
     /** Destinations whose installed route is kept, by the Node that claims them. */
     private final Map<Cidr, String> keptDsts = new HashMap<>();
 
@@ -152,7 +140,7 @@ public final class RoutePlanner {
     /** A Node has neither readable CIDRs nor addresses: unclaimed installed routes are kept. */
     private boolean keepUnclaimed;
 
-    private Desired(LocalAddresses local, Optional<NodeReading> own) {
+    private Claiming(LocalAddresses local, Optional<NodeReading> own) {
       this.local = local;
       this.own = own;
     }
@@ -283,47 +271,107 @@ public final class RoutePlanner {
       problems.add(new NodeProblem(node.name(), message));
     }
 
-    /** Indexes the desired routes by kernel slot, once all Nodes are in. */
-    private void seal() {
-      bySlot = new HashMap<>(desired.size() * 2);
-      ordered = new ArrayList<>(desired.size());
-      for (Map.Entry<PrefixKey, DesiredRoute> e : desired.entrySet()) {
-        DesiredRoute d = e.getValue();
-        Slot slot = new Slot(e.getKey(), effectiveMetric(d.route()));
-        bySlot.put(slot, d);
-        ordered.add(Map.entry(slot, d));
+    /** What the Nodes ask for, once all of them are in, in sorted arrays. */
+    private Desired desired() {
+      PrefixKey[] claimed = new PrefixKey[claims.size()];
+      String[] claimants = new String[claims.size()];
+      Route[] routes = new Route[claims.size()];
+      int i = 0;
+      for (Map.Entry<PrefixKey, Claim> e : claims.entrySet()) {
+        claimed[i] = e.getKey();
+        claimants[i] = e.getValue().node();
+        DesiredRoute d = desired.get(e.getKey());
+        routes[i] = d == null ? null : d.route();
+        i++;
       }
-      desiredList = List.copyOf(desired.values());
-      problemList = List.copyOf(problems);
+      return new Desired(
+          local,
+          List.copyOf(problems),
+          claimed,
+          claimants,
+          routes,
+          desired.size(),
+          keptDsts,
+          keptGateways,
+          keepUnclaimed);
+    }
+  }
+
+  /**
+   * The routes the Nodes ask for, the claims behind them and the rules for keeping installed
+   * routes; complete once {@link #desire} returns, and not changed by {@link #diff}. It is kept
+   * between reconciles, so it holds no more per route than {@link #diff} needs.
+   */
+  public static final class Desired {
+    private final LocalAddresses local;
+    private final List<NodeProblem> problems;
+
+    /**
+     * The accepted claims in order, pairwise disjoint; for each, the Node and the desired route to
+     * it (null when it has none). Sorted arrays cost a fraction of ordered or hash maps, and this
+     * is kept between reconciles; each {@link Plan} gets its own {@link DesiredRoute}s.
+     */
+    private final PrefixKey[] claimed;
+
+    private final String[] claimants;
+    private final Route[] routes;
+    private final int routeCount;
+
+    private final Map<Cidr, String> keptDsts;
+    private final Set<InetAddress> keptGateways;
+    private final boolean keepUnclaimed;
+
+    private Desired(
+        LocalAddresses local,
+        List<NodeProblem> problems,
+        PrefixKey[] claimed,
+        String[] claimants,
+        Route[] routes,
+        int routeCount,
+        Map<Cidr, String> keptDsts,
+        Set<InetAddress> keptGateways,
+        boolean keepUnclaimed) {
+      this.local = local;
+      this.problems = problems;
+      this.claimed = claimed;
+      this.claimants = claimants;
+      this.routes = routes;
+      this.routeCount = routeCount;
+      this.keptDsts = keptDsts;
+      this.keptGateways = keptGateways;
+      this.keepUnclaimed = keepUnclaimed;
     }
 
     /**
-     * The operations that turn {@code installed} into what the Nodes ask for. O(installed +
-     * desired) with hashing; sorting only what changes.
+     * The operations that turn {@code installed} into what the Nodes ask for. O(installed * log
+     * desired + desired); sorting only what changes.
      */
     public Plan diff(List<Route> installed) {
-      Set<Slot> matched = new HashSet<>(bySlot.size() * 2);
+      boolean[] matched = new boolean[claimed.length];
       List<Route> kept = new ArrayList<>();
       List<RouteOp> deletes = new ArrayList<>();
       for (Route r : installed) {
-        Slot slot = Slot.of(r);
-        DesiredRoute d = bySlot.get(slot);
-        if (d == null) {
+        int slot = slotOf(r);
+        if (slot < 0) {
           if (keep(r)) {
             kept.add(r);
           } else {
             deletes.add(new RouteOp.Delete(r));
           }
-        } else if (matches(d.route(), r)) {
-          matched.add(slot);
+        } else if (matches(routes[slot], r)) {
+          matched[slot] = true;
         }
       }
       // A slot that a desired route takes is only ever replaced, never deleted: the kernel tells
       // routes apart by destination and metric, so a delete there could hit the route we want.
+      List<DesiredRoute> desired = new ArrayList<>(routeCount);
       List<RouteOp> replaces = new ArrayList<>();
-      for (Map.Entry<Slot, DesiredRoute> e : ordered) {
-        if (!matched.contains(e.getKey())) {
-          replaces.add(new RouteOp.Replace(e.getValue().route()));
+      for (int i = 0; i < routes.length; i++) {
+        if (routes[i] != null) {
+          desired.add(new DesiredRoute(claimants[i], routes[i]));
+          if (!matched[i]) {
+            replaces.add(new RouteOp.Replace(routes[i]));
+          }
         }
       }
       if (deletes.size() > 1) {
@@ -335,7 +383,18 @@ public final class RoutePlanner {
       List<RouteOp> ops = new ArrayList<>(replaces.size() + deletes.size());
       ops.addAll(replaces);
       ops.addAll(deletes);
-      return new Plan(desiredList, ops, kept, problemList);
+      return new Plan(desired, ops, kept, problems);
+    }
+
+    /**
+     * The index of the desired route in the kernel slot of {@code r} (the same destination and
+     * metric), or -1. There is at most one desired route per destination.
+     */
+    private int slotOf(Route r) {
+      int i = Arrays.binarySearch(claimed, PrefixKey.of(r.dst()));
+      return i >= 0 && routes[i] != null && effectiveMetric(routes[i]) == effectiveMetric(r)
+          ? i
+          : -1;
     }
 
     /** Whether an installed route that no Node asks for stays, because its Node's input is bad. */
@@ -343,12 +402,29 @@ public final class RoutePlanner {
       if (local.reaching(r.dst()).isPresent() || local.isOwn(r.gateway())) {
         return false;
       }
-      String claimant = overlappingClaim(PrefixKey.of(r.dst())).map(Claim::node).orElse(null);
+      String claimant = claimant(PrefixKey.of(r.dst()));
       String keeper = keptDsts.get(r.dst());
       if (keeper != null) {
         return keeper.equals(claimant);
       }
       return claimant == null && (keptGateways.contains(r.gateway()) || keepUnclaimed);
+    }
+
+    /** The Node whose claim overlaps {@code key}, or null. */
+    private String claimant(PrefixKey key) {
+      int i = Arrays.binarySearch(claimed, key);
+      if (i >= 0) {
+        return claimants[i];
+      }
+      int ceiling = -i - 1;
+      int floor = ceiling - 1;
+      if (floor >= 0 && claimed[floor].overlaps(key)) {
+        return claimants[floor];
+      }
+      if (ceiling < claimed.length && claimed[ceiling].overlaps(key)) {
+        return claimants[ceiling];
+      }
+      return null;
     }
   }
 

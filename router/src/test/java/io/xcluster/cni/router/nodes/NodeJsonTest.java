@@ -65,6 +65,29 @@ class NodeJsonTest {
   }
 
   @Test
+  void nodesShareTheValuesTheyAllRepeat() throws IOException {
+    V1NodeList list =
+        json.readList(
+            new StringReader(
+                "{\"items\":["
+                    + FakeNodes.realistic("a", 1)
+                    + ","
+                    + FakeNodes.realistic("b", 2)
+                    + "]}"));
+    V1Node a = list.getItems().get(0);
+    V1Node b = list.getItems().get(1);
+
+    assertThat(a.getApiVersion()).isEqualTo("v1").isSameAs(b.getApiVersion());
+    assertThat(a.getKind()).isEqualTo("Node").isSameAs(b.getKind());
+    assertThat(
+            Stream.concat(
+                a.getStatus().getAddresses().stream(), b.getStatus().getAddresses().stream()))
+        .hasSize(4)
+        .allSatisfy(address -> assertThat(address.getType()).isSameAs(NodeProjection.INTERNAL_IP));
+    assertThat(a.getSpec().getPodCIDR()).isSameAs(a.getSpec().getPodCIDRs().getFirst());
+  }
+
+  @Test
   void keepsTheContinueTokenAndAnEmptyList() throws IOException {
     V1NodeList list =
         json.readList(

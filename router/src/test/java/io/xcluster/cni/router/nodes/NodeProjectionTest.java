@@ -7,6 +7,8 @@ import io.kubernetes.client.openapi.models.V1ContainerImage;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1NodeAddress;
 import io.kubernetes.client.openapi.models.V1NodeCondition;
+import io.kubernetes.client.openapi.models.V1NodeStatus;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.xcluster.cni.annotations.NodeAnnotations;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +48,43 @@ class NodeProjectionTest {
     assertThat(slim.getStatus().getImages()).isNullOrEmpty();
     assertThat(slim.getSpec().getPodCIDRs()).containsExactly("10.1.0.0/24");
     assertThat(projection.read(slim)).isEqualTo(projection.read(fat()));
+  }
+
+  @Test
+  void slimNodesHoldNoEmptyCollections() {
+    V1Node slim = projection.slim(peer("a", "10.1.0.0/24", "192.168.1.1"));
+    V1ObjectMeta meta = slim.getMetadata();
+    V1NodeStatus status = slim.getStatus();
+
+    assertThat(meta.getAnnotations()).isNull();
+    assertThat(meta.getFinalizers()).isNull();
+    assertThat(meta.getLabels()).isNull();
+    assertThat(meta.getManagedFields()).isNull();
+    assertThat(meta.getOwnerReferences()).isNull();
+    assertThat(slim.getSpec().getTaints()).isNull();
+    assertThat(status.getAllocatable()).isNull();
+    assertThat(status.getCapacity()).isNull();
+    assertThat(status.getConditions()).isNull();
+    assertThat(status.getImages()).isNull();
+    assertThat(status.getRuntimeHandlers()).isNull();
+    assertThat(status.getVolumesAttached()).isNull();
+    assertThat(status.getVolumesInUse()).isNull();
+  }
+
+  @Test
+  void slimNodesShareTheValuesTheyAllRepeat() {
+    // Copies, as a decoder makes them; string literals would be one instance anyway.
+    V1Node a = fat().apiVersion(new String("v1")).kind(new String("Node"));
+    a.getSpec().podCIDR(new String("10.1.0.0/24"));
+    a.getStatus().getAddresses().getFirst().type(new String("InternalIP"));
+    V1Node slimA = projection.slim(a);
+    V1Node slimB = projection.slim(peer("b", "10.2.0.0/24", "192.168.1.2"));
+
+    assertThat(slimA.getApiVersion()).isEqualTo("v1").isSameAs(slimB.getApiVersion());
+    assertThat(slimA.getKind()).isEqualTo("Node").isSameAs(slimB.getKind());
+    assertThat(slimA.getStatus().getAddresses().getFirst().getType())
+        .isSameAs(slimB.getStatus().getAddresses().getFirst().getType());
+    assertThat(slimA.getSpec().getPodCIDR()).isSameAs(slimA.getSpec().getPodCIDRs().getFirst());
   }
 
   @Test

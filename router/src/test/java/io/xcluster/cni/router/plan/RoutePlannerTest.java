@@ -310,6 +310,28 @@ class RoutePlannerTest {
             "bad: cidr.nordix.org/eth2: \"\" is an empty item",
             "expected a plain address, without a prefix length",
             "is an empty item; installed routes that no node claims are kept"),
+        problems(
+            after(
+                before(
+                    tc(
+                        "nothing readable: a route inside or around another node's claim goes",
+                        BOTH,
+                        List.of(
+                            node("bad")
+                                .annotate(CIDR_ANNOTATION, "10.9.0.0/24,,")
+                                .annotate(ADDRESS_ANNOTATION, "192.168.1.9/24"),
+                            node("good")
+                                .annotate(CIDR_ANNOTATION, "10.8.0.0/16,10.6.1.0/24")
+                                .annotate(ADDRESS_ANNOTATION, "192.168.1.8"))),
+                    "10.8.1.0/24 via 192.168.1.9",
+                    "10.6.0.0/16 via 192.168.1.9",
+                    "10.9.0.0/24 via 192.168.1.9",
+                    "10.5.0.0/16 via 192.168.1.9"),
+                "10.8.0.0/16 via 192.168.1.8",
+                "10.6.1.0/24 via 192.168.1.8",
+                "10.9.0.0/24 via 192.168.1.9",
+                "10.5.0.0/16 via 192.168.1.9"),
+            "is an empty item; installed routes that no node claims are kept"),
         after(
             tc(
                 "whitespace around items is ignored",
