@@ -6,7 +6,6 @@ import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.informer.cache.Lister;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.models.V1Node;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -16,8 +15,7 @@ import org.slf4j.LoggerFactory;
  * Nodes from the Kubernetes API through a client-java shared informer. The transform keeps only
  * what {@link NodeProjection} names, so the cache of thousands of Nodes stays small; the update
  * filter lets heartbeats pass without work. The informer has no resync of its own: the reconciler's
- * periodic resync compares everything anyway. While the first list is loading, its pages are {@link
- * #arriving() available} page by page.
+ * periodic resync compares everything anyway.
  */
 public final class InformerNodeSource implements NodeSource {
   private static final Logger log = LoggerFactory.getLogger(InformerNodeSource.class);
@@ -29,7 +27,6 @@ public final class InformerNodeSource implements NodeSource {
   private SharedInformerFactory factory;
   private SharedIndexInformer<V1Node> informer;
   private Lister<V1Node> lister;
-  private ArrivingNodes arriving;
   private volatile boolean closed;
 
   public InformerNodeSource(ApiClient client, NodeProjection projection) {
@@ -40,10 +37,9 @@ public final class InformerNodeSource implements NodeSource {
   @Override
   public synchronized void start(Runnable onChange) {
     factory = new SharedInformerFactory(client, threads, false);
-    arriving = new ArrivingNodes(onChange);
     informer =
         factory.sharedIndexInformerFor(
-            new NodeListerWatcher(client, projection, arriving),
+            new NodeListerWatcher(client, projection),
             V1Node.class,
             0,
             (type, t) -> log.debug("Node watch ended: {}", t.toString()));
@@ -79,7 +75,6 @@ public final class InformerNodeSource implements NodeSource {
                 while (!informer.hasSynced() && !closed) {
                   Thread.sleep(20);
                 }
-                arriving.close();
                 log.info("Node list complete: {} Nodes", lister.list().size());
                 onChange.run();
               } catch (InterruptedException e) {
@@ -91,15 +86,6 @@ public final class InformerNodeSource implements NodeSource {
   @Override
   public synchronized Lister<V1Node> lister() {
     return lister;
-  }
-
-  @Override
-  public List<V1Node> arriving() {
-    ArrivingNodes a;
-    synchronized (this) {
-      a = arriving;
-    }
-    return a == null || hasSynced() ? List.of() : a.snapshot();
   }
 
   @Override

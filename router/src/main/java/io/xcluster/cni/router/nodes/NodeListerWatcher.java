@@ -36,22 +36,16 @@ final class NodeListerWatcher implements ListerWatcher<V1Node, V1NodeList> {
 
   private final ApiClient client;
   private final NodeJson json;
-  private final ArrivingNodes arriving;
   private int failures;
 
-  /**
-   * @param arriving where each page of a list goes as soon as it is decoded
-   */
-  NodeListerWatcher(ApiClient client, NodeProjection projection, ArrivingNodes arriving) {
+  NodeListerWatcher(ApiClient client, NodeProjection projection) {
     this.client = client;
     this.json = new NodeJson(projection);
-    this.arriving = arriving;
   }
 
   /**
    * Lists in pages of {@link #PAGE} Nodes, each decoded as it streams in, so neither the full
-   * objects nor the JSON of thousands of Nodes are in memory at once. Each page also goes to the
-   * {@link ArrivingNodes} at once, for the routes of a first list to go in while it loads.
+   * objects nor the JSON of thousands of Nodes are in memory at once.
    */
   @Override
   public V1NodeList list(CallGeneratorParams params) throws ApiException {
@@ -78,7 +72,6 @@ final class NodeListerWatcher implements ListerWatcher<V1Node, V1NodeList> {
           throw new ApiException(e);
         }
         items.addAll(page.getItems());
-        arriving.add(page.getItems());
         next = page.getMetadata().getContinue();
       } while (next != null && !next.isEmpty());
       succeeded();

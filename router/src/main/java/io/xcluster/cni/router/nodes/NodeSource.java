@@ -3,7 +3,6 @@ package io.xcluster.cni.router.nodes;
 import io.kubernetes.client.informer.cache.Lister;
 import io.kubernetes.client.openapi.models.V1Node;
 import java.io.IOException;
-import java.util.List;
 
 /**
  * Where the Nodes come from: the Kubernetes API through an informer, or a file. Either way the
@@ -27,14 +26,6 @@ public interface NodeSource extends AutoCloseable {
    * from a partial list is not a Node that is gone.
    */
   boolean hasSynced();
-
-  /**
-   * The Nodes of the first list received so far, while it is still arriving; empty when the source
-   * cannot tell or once {@link #hasSynced()}. Routes may be added for them, never deleted.
-   */
-  default List<V1Node> arriving() {
-    return List.of();
-  }
 
   /** Stops watching. The cache stays readable. */
   @Override

@@ -3,7 +3,6 @@ package io.xcluster.cni.router.reconcile;
 import io.kubernetes.client.extended.controller.reconciler.Reconciler;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.controller.reconciler.Result;
-import io.kubernetes.client.openapi.models.V1Node;
 import io.xcluster.cni.router.host.LocalAddresses;
 import io.xcluster.cni.router.host.LocalLinks;
 import io.xcluster.cni.router.nodes.NodeReadingCache;
@@ -11,8 +10,6 @@ import io.xcluster.cni.router.nodes.NodeSource;
 import io.xcluster.cni.router.plan.NodeReading;
 import io.xcluster.cni.router.plan.Plan;
 import io.xcluster.cni.router.plan.RoutePlanner;
-import io.xcluster.cni.router.route.PrefixKey;
-import io.xcluster.cni.router.route.Route;
 import io.xcluster.cni.router.route.RouteFailure;
 import io.xcluster.cni.router.route.RouteOp;
 import io.xcluster.cni.router.route.RouteTable;
@@ -58,9 +55,6 @@ public final class RouteReconciler implements Reconciler {
   private List<NodeReading> lastReadings;
   private LocalAddresses lastLocal;
   private RoutePlanner.Desired lastDesired;
-  // Routes added while the first list was arriving, and for how many Nodes they were planned.
-  private int arrivingPlanned;
-  private int addedWhileArriving;
 
   public RouteReconciler(
       NodeSource nodes,
@@ -82,7 +76,6 @@ public final class RouteReconciler implements Reconciler {
   @Override
   public Result reconcile(Request request) {
     if (!nodes.hasSynced()) {
-      addForArrivingNodes();
       log.debug("Waiting for the first complete Node list");
       return new Result(true, NOT_SYNCED_POLL);
     }
@@ -96,47 +89,6 @@ public final class RouteReconciler implements Reconciler {
     }
     listener.reconciled(outcome);
     return outcome.succeeded() ? new Result(true, resyncPeriod) : new Result(true);
-  }
-
-  /**
-   * While a first Node list is still arriving, adds the routes its Nodes so far ask for where the
-   * kernel has no route of ours to that destination at all. On a cold start of a large cluster the
-   * kernel's work thus overlaps the rest of the list instead of following it. Nothing is deleted or
-   * replaced: a Node not listed yet may be older and claim an overlapping CIDR, or be the owner of
-   * a route from before a restart. The first full reconcile then corrects what needs it. Failures
-   * here are only logged at debug level; that reconcile retries and reports them.
-   */
-  synchronized void addForArrivingNodes() {
-    List<V1Node> arriving = nodes.arriving();
-    if (arriving.size() <= arrivingPlanned) {
-      return;
-    }
-    try {
-      List<Route> installed = table.list();
-      Set<PrefixKey> routed = new HashSet<>(installed.size() * 2);
-      for (Route r : installed) {
-        routed.add(PrefixKey.of(r.dst()));
-      }
-      Plan plan = planner.desire(readings.read(arriving), links.read()).diff(installed);
-      List<RouteOp> adds = new ArrayList<>();
-      for (RouteOp op : plan.ops()) {
-        if (op instanceof RouteOp.Replace && routed.add(PrefixKey.of(op.route().dst()))) {
-          adds.add(op);
-        }
-      }
-      arrivingPlanned = arriving.size();
-      if (!adds.isEmpty()) {
-        List<RouteFailure> failures = table.apply(adds);
-        addedWhileArriving += adds.size() - failures.size();
-        log.debug(
-            "{} routes added for the {} Nodes listed so far, {} failed",
-            adds.size() - failures.size(),
-            arriving.size(),
-            failures.size());
-      }
-    } catch (IOException | RuntimeException e) {
-      log.debug("Adding routes while the Node list arrives: {}", e.getMessage());
-    }
   }
 
   /** Plans against the kernel without changing anything. */
@@ -208,10 +160,6 @@ public final class RouteReconciler implements Reconciler {
       logDone(done);
     }
     logFailures(failures);
-    if (addedWhileArriving > 0) {
-      log.info("{} routes were added while the Node list was arriving", addedWhileArriving);
-      addedWhileArriving = 0;
-    }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     log.debug(
         "Reconciled {} desired routes, {} operations, {} failed, in {} ms",

@@ -3,7 +3,6 @@ package io.xcluster.cni.router.nodes;
 import io.kubernetes.client.informer.cache.Cache;
 import io.kubernetes.client.informer.cache.Lister;
 import io.kubernetes.client.openapi.models.V1Node;
-import java.util.List;
 
 /**
  * A {@link NodeSource} over a real client-java {@link Cache} that the test fills, the way the
@@ -13,7 +12,6 @@ public final class CacheNodeSource implements NodeSource {
   private final Cache<V1Node> cache = new Cache<>();
   private final Lister<V1Node> lister = new Lister<>(cache);
   private volatile boolean synced;
-  private volatile List<V1Node> arriving = List.of();
   private volatile Runnable onChange = () -> {};
 
   @Override
@@ -32,19 +30,7 @@ public final class CacheNodeSource implements NodeSource {
   }
 
   @Override
-  public List<V1Node> arriving() {
-    return synced ? List.of() : arriving;
-  }
-
-  @Override
   public void close() {}
-
-  /** The Nodes of a first list that is still arriving (not in the cache). */
-  public CacheNodeSource arriving(V1Node... nodes) {
-    arriving = List.of(nodes);
-    onChange.run();
-    return this;
-  }
 
   public CacheNodeSource put(V1Node node) {
     cache.add(node);

@@ -81,39 +81,6 @@ class RouteReconcilerTest {
   }
 
   @Test
-  void addsTheRoutesOfAFirstListStillArrivingButChangesNoOtherRoute() throws IOException {
-    kernel.add(route("10.9.0.0/24 via 192.168.1.9")); // from before a restart, its Node not seen
-    kernel.add(route("10.2.0.0/24 via 192.168.1.99")); // b's, with an old gateway
-    nodes.arriving(
-        peer("a", "10.1.0.0/24", "192.168.1.1"), peer("b", "10.2.0.0/24", "192.168.1.2"));
-
-    Result result = reconciler.reconcile(RouteReconciler.KEY);
-
-    assertThat(result).isEqualTo(new Result(true, RouteReconciler.NOT_SYNCED_POLL));
-    assertThat(text(kernel.list()))
-        .containsExactlyInAnyOrder(
-            "10.9.0.0/24 via 192.168.1.9",
-            "10.2.0.0/24 via 192.168.1.99",
-            "10.1.0.0/24 via 192.168.1.1");
-    assertThat(outcomes).isEmpty();
-
-    kernel.clearApplied();
-    reconciler.reconcile(RouteReconciler.KEY);
-    assertThat(kernel.applied()).as("the same Nodes again: nothing planned twice").isEmpty();
-
-    nodes
-        .put(peer("a", "10.1.0.0/24", "192.168.1.1"))
-        .put(peer("b", "10.2.0.0/24", "192.168.1.2"))
-        .synced();
-    reconciler.reconcile(RouteReconciler.KEY);
-
-    assertThat(text(kernel.list()))
-        .as("the complete list corrects and deletes")
-        .containsExactlyInAnyOrder("10.1.0.0/24 via 192.168.1.1", "10.2.0.0/24 via 192.168.1.2");
-    assertThat(outcomes).singleElement();
-  }
-
-  @Test
   void convergesOnTheCacheAndComesBackAfterTheResyncPeriod() throws IOException {
     kernel.add(route("10.9.0.0/24 via 192.168.1.9"));
     nodes
