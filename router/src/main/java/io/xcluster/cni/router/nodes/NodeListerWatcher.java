@@ -55,16 +55,10 @@ final class NodeListerWatcher implements ListerWatcher<V1Node, V1NodeList> {
       String next = null;
       V1NodeList page;
       do {
-        List<Pair> query = new ArrayList<>();
-        if (next == null && params.resourceVersion != null) {
-          query.add(new Pair("resourceVersion", params.resourceVersion));
-        }
-        query.add(new Pair("limit", Integer.toString(PAGE)));
+        // The first page at the informer's resource version; the others where the last ended.
+        List<Pair> query = query(params, next == null, new Pair("limit", Integer.toString(PAGE)));
         if (next != null) {
           query.add(new Pair("continue", next));
-        }
-        if (params.timeoutSeconds != null) {
-          query.add(new Pair("timeoutSeconds", params.timeoutSeconds.toString()));
         }
         try (Response response = get(query)) {
           page = json.readList(response.body().charStream());
@@ -87,15 +81,8 @@ final class NodeListerWatcher implements ListerWatcher<V1Node, V1NodeList> {
   public Watchable<V1Node> watch(CallGeneratorParams params) throws ApiException {
     backOff();
     try {
-      List<Pair> query = new ArrayList<>();
-      query.add(new Pair("watch", "true"));
-      query.add(new Pair("allowWatchBookmarks", "true"));
-      if (params.resourceVersion != null) {
-        query.add(new Pair("resourceVersion", params.resourceVersion));
-      }
-      if (params.timeoutSeconds != null) {
-        query.add(new Pair("timeoutSeconds", params.timeoutSeconds.toString()));
-      }
+      List<Pair> query =
+          query(params, true, new Pair("watch", "true"), new Pair("allowWatchBookmarks", "true"));
       Watchable<V1Node> watch = new NodeWatch(get(query), json);
       succeeded();
       return watch;
@@ -103,6 +90,21 @@ final class NodeListerWatcher implements ListerWatcher<V1Node, V1NodeList> {
       failed("watch", e);
       throw e;
     }
+  }
+
+  /**
+   * The query of a list or watch request: {@code first}, then the informer's resource version (when
+   * {@code atVersion} and it has one) and timeout.
+   */
+  private static List<Pair> query(CallGeneratorParams params, boolean atVersion, Pair... first) {
+    List<Pair> query = new ArrayList<>(List.of(first));
+    if (atVersion && params.resourceVersion != null) {
+      query.add(new Pair("resourceVersion", params.resourceVersion));
+    }
+    if (params.timeoutSeconds != null) {
+      query.add(new Pair("timeoutSeconds", params.timeoutSeconds.toString()));
+    }
+    return query;
   }
 
   /**
