@@ -1,6 +1,5 @@
 package io.xcluster.cni.router;
 
-import io.kubernetes.client.openapi.ApiClient;
 import io.xcluster.cni.router.daemon.KubeNodeEventSink;
 import io.xcluster.cni.router.daemon.NodeEventSink;
 import io.xcluster.cni.router.daemon.OwnAddressPublisher;
@@ -124,31 +123,38 @@ final class DaemonCommand implements Callable<Integer> {
           "xcluster-cni {} starting (pid {})",
           VersionCommand.version(),
           ProcessHandle.current().pid());
-      Optional<ApiClient> api =
+      Optional<KubeClients.DaemonConnection> api =
           route.nodesFile().isPresent()
               ? Optional.empty()
-              : Optional.of(
-                  KubeClients.connectForWatching(route.kubeconfig().orElse(null)).client());
+              : Optional.of(KubeClients.connectDaemon(route.kubeconfig().orElse(null)));
+      api.ifPresent(
+          a ->
+              log.info(
+                  "Kubernetes API from the {}{}",
+                  a.source(),
+                  a.lean() ? "" : " (through client-java's ApiClient)"));
       RouteTable table = route.openTable(routeTables);
       NodeSource nodes =
           route
               .nodesFile()
               .<NodeSource>map(file -> new FileNodeSource(file, projection))
-              .orElseGet(() -> new InformerNodeSource(api.get(), projection));
+              .orElseGet(() -> new InformerNodeSource(api.get().http(), projection));
       Optional<NodeEventSink> events =
-          api.map(client -> new KubeNodeEventSink(client, node, Clock.systemUTC()));
+          api.map(a -> new KubeNodeEventSink(a.api(), node, Clock.systemUTC()));
       Optional<OwnAddressPublisher> publisher =
           api.filter(a -> addressInterface != null && !addressInterface.isBlank())
               .map(
-                  client ->
+                  a ->
                       new OwnAddressPublisher(
                           links,
                           addressInterface.strip(),
                           projection.annotations().addressAnnotation().orElseThrow(),
                           node,
-                          OwnAddressPublisher.kube(client)));
+                          OwnAddressPublisher.kube(a.api())));
       Optional<TokenRefresher> refresher =
-          api.isPresent() ? instance.tokenRefresher(System::getenv, api.get()) : Optional.empty();
+          api.isPresent()
+              ? instance.tokenRefresher(System::getenv, api.get().http())
+              : Optional.empty();
       RouterDaemon running =
           new RouterDaemon(
               new RouterDaemon.Settings(planner, projection, resyncPeriod, metrics),

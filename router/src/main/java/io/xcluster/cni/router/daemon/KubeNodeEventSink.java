@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.function.Supplier;
 
 /**
  * Posts core/v1 Events about Nodes in the {@code default} namespace, where kubelet posts its own
@@ -20,15 +21,17 @@ public final class KubeNodeEventSink implements NodeEventSink {
   static final String NAMESPACE = "default";
   static final String COMPONENT = "xcluster-cni";
 
-  private final CoreV1Api api;
+  private final Supplier<ApiClient> client;
   private final String host;
   private final Clock clock;
 
   /**
+   * @param client the API client, asked for at the first Event only: a router whose Nodes have no
+   *     problem never loads client-java's generated API
    * @param host the Node this router runs on, reported as the Event's source host
    */
-  public KubeNodeEventSink(ApiClient client, String host, Clock clock) {
-    this.api = new CoreV1Api(client);
+  public KubeNodeEventSink(Supplier<ApiClient> client, String host, Clock clock) {
+    this.client = client;
     this.host = host;
     this.clock = clock;
   }
@@ -53,7 +56,7 @@ public final class KubeNodeEventSink implements NodeEventSink {
             .lastTimestamp(now)
             .count(1);
     try {
-      api.createNamespacedEvent(NAMESPACE, event).execute();
+      new CoreV1Api(client.get()).createNamespacedEvent(NAMESPACE, event).execute();
     } catch (ApiException e) {
       throw new IOException(
           "posting an Event on Node "

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +53,11 @@ public final class OwnAddressPublisher {
     this.writer = writer;
   }
 
-  /** A writer that merge-patches the Node through the API. */
-  public static NodeAnnotationWriter kube(ApiClient client) {
-    CoreV1Api api = new CoreV1Api(client);
+  /** A writer that merge-patches the Node through the API client, asked for at the first write. */
+  public static NodeAnnotationWriter kube(Supplier<ApiClient> clients) {
     return (node, key, value) -> {
+      ApiClient client = clients.get();
+      CoreV1Api api = new CoreV1Api(client);
       String patch =
           "{\"metadata\":{\"annotations\":{"
               + JSON.serialize(key)

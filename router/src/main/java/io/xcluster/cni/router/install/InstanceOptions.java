@@ -1,6 +1,6 @@
 package io.xcluster.cni.router.install;
 
-import io.kubernetes.client.openapi.ApiClient;
+import io.xcluster.cni.router.kube.KubeHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -108,10 +108,10 @@ public final class InstanceOptions {
    * provided some other way).
    *
    * @param getenv the environment (for the in-cluster API server)
-   * @param client the daemon's API client, used for TokenRequest
+   * @param http the daemon's requests to the API server, used for TokenRequest
    * @throws IOException when the service account cannot be identified (TokenRequest)
    */
-  public Optional<TokenRefresher> tokenRefresher(Function<String, String> getenv, ApiClient client)
+  public Optional<TokenRefresher> tokenRefresher(Function<String, String> getenv, KubeHttp http)
       throws IOException {
     ServiceAccountFiles sa = serviceAccount();
     if (!Files.isDirectory(sa.dir())) {
@@ -123,7 +123,7 @@ public final class InstanceOptions {
           case TOKEN_REQUEST -> {
             String[] id = sa.identity();
             yield new TokenRequestSource(
-                client, id[0], id[1], TokenRequestSource.DEFAULT_VALIDITY, Duration.ofMinutes(1));
+                http, id[0], id[1], TokenRequestSource.DEFAULT_VALIDITY, Duration.ofMinutes(1));
           }
         };
     return Optional.of(

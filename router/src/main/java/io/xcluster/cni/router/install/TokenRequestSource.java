@@ -1,16 +1,18 @@
 package io.xcluster.cni.router.install;
 
-import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
-import io.kubernetes.client.openapi.models.AuthenticationV1TokenRequest;
-import io.kubernetes.client.openapi.models.V1TokenRequestSpec;
-import io.kubernetes.client.openapi.models.V1TokenRequestStatus;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.xcluster.cni.router.kube.KubeHttp;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.Response;
 
 /**
  * Tokens from the TokenRequest API ({@code serviceaccounts/<name>/token}): bound to the service
@@ -22,26 +24,29 @@ import java.util.Optional;
 public final class TokenRequestSource implements TokenSource {
   public static final Duration DEFAULT_VALIDITY = Duration.ofHours(24);
 
-  private final CoreV1Api api;
+  /** The longest one request may take. */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  private final KubeHttp http;
   private final String namespace;
   private final String serviceAccount;
   private final Duration validity;
   private final Duration minRefresh;
 
   /**
-   * @param client an API client authenticated as the daemon's service account
+   * @param http requests authenticated as the daemon's service account
    * @param namespace the service account's namespace
    * @param serviceAccount the service account kube-node acts as
    * @param validity the lifetime asked for (the API server may shorten it)
    * @param minRefresh the shortest wait between two requests
    */
   public TokenRequestSource(
-      ApiClient client,
+      KubeHttp http,
       String namespace,
       String serviceAccount,
       Duration validity,
       Duration minRefresh) {
-    this.api = new CoreV1Api(client);
+    this.http = http;
     this.namespace = namespace;
     this.serviceAccount = serviceAccount;
     this.validity = validity;
@@ -50,47 +55,56 @@ public final class TokenRequestSource implements TokenSource {
 
   @Override
   public Token token() throws IOException {
-    AuthenticationV1TokenRequest request =
-        new AuthenticationV1TokenRequest()
-            .spec(
-                new V1TokenRequestSpec()
-                    .audiences(List.of())
-                    .expirationSeconds(validity.toSeconds()));
-    AuthenticationV1TokenRequest answer;
+    String request =
+        "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenRequest\","
+            + "\"spec\":{\"audiences\":[],\"expirationSeconds\":"
+            + validity.toSeconds()
+            + "}}";
+    String what = "TokenRequest for " + namespace + "/" + serviceAccount;
+    Call call =
+        http.call(
+            "POST",
+            "/api/v1/namespaces/" + namespace + "/serviceaccounts/" + serviceAccount + "/token",
+            List.of(),
+            request,
+            "application/json");
+    call.timeout().timeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    String answer;
+    int code;
+    try (Response response = call.execute()) {
+      code = response.code();
+      answer = response.body() == null ? "" : response.body().string();
+    } catch (IOException e) {
+      throw new IOException(what + ": " + e.getMessage(), e);
+    }
+    if (code / 100 != 2) {
+      throw new IOException(what + ": HTTP " + code + " " + abbreviate(answer));
+    }
+    String token;
+    Optional<Instant> expiry;
     try {
-      answer =
-          api.createNamespacedServiceAccountToken(serviceAccount, namespace, request).execute();
+      JsonObject status =
+          JsonParser.parseString(answer).getAsJsonObject().getAsJsonObject("status");
+      JsonElement t = status == null ? null : status.get("token");
+      token = t == null || t.isJsonNull() ? null : t.getAsString();
+      JsonElement e = status == null ? null : status.get("expirationTimestamp");
+      expiry =
+          e == null || e.isJsonNull()
+              ? Optional.empty()
+              : Optional.of(OffsetDateTime.parse(e.getAsString()).toInstant());
     } catch (RuntimeException e) {
-      // client-java reports an answer it cannot decode as an unchecked exception.
-      throw new IOException(
-          "TokenRequest for "
-              + namespace
-              + "/"
-              + serviceAccount
-              + ": bad answer: "
-              + e.getMessage(),
-          e);
-    } catch (ApiException e) {
-      throw new IOException(
-          "TokenRequest for "
-              + namespace
-              + "/"
-              + serviceAccount
-              + ": HTTP "
-              + e.getCode()
-              + " "
-              + e.getMessage(),
-          e);
+      throw new IOException(what + ": bad answer: " + e.getMessage(), e);
     }
-    V1TokenRequestStatus status = answer.getStatus();
-    if (status == null || status.getToken() == null || status.getToken().isEmpty()) {
-      throw new IOException("TokenRequest for " + namespace + "/" + serviceAccount + ": no token");
+    if (token == null || token.isEmpty()) {
+      throw new IOException(what + ": no token");
     }
-    Optional<Instant> expiry =
-        Optional.ofNullable(status.getExpirationTimestamp())
-            .map(t -> t.toInstant())
-            .or(() -> TokenSource.jwtExpiry(status.getToken()));
-    return new Token(status.getToken(), expiry);
+    String issued = token;
+    return new Token(issued, expiry.or(() -> TokenSource.jwtExpiry(issued)));
+  }
+
+  private static String abbreviate(String text) {
+    String t = text.strip();
+    return t.length() <= 200 ? t : t.substring(0, 200) + "...";
   }
 
   @Override

@@ -2,10 +2,12 @@ package io.xcluster.cni.router.nodes;
 
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
-import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.informer.cache.Cache;
 import io.kubernetes.client.informer.cache.Lister;
-import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.informer.impl.DefaultSharedIndexInformer;
 import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1NodeList;
+import io.xcluster.cni.router.kube.KubeHttp;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -20,28 +22,27 @@ import org.slf4j.LoggerFactory;
 public final class InformerNodeSource implements NodeSource {
   private static final Logger log = LoggerFactory.getLogger(InformerNodeSource.class);
 
-  private final ApiClient client;
+  private final KubeHttp http;
   private final NodeProjection projection;
   private final ExecutorService threads =
       Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("informer-", 0).factory());
-  private SharedInformerFactory factory;
   private SharedIndexInformer<V1Node> informer;
   private Lister<V1Node> lister;
   private volatile boolean closed;
 
-  public InformerNodeSource(ApiClient client, NodeProjection projection) {
-    this.client = client;
+  public InformerNodeSource(KubeHttp http, NodeProjection projection) {
+    this.http = http;
     this.projection = projection;
   }
 
   @Override
   public synchronized void start(Runnable onChange) {
-    factory = new SharedInformerFactory(client, threads, false);
     informer =
-        factory.sharedIndexInformerFor(
-            new NodeListerWatcher(client, projection),
+        new DefaultSharedIndexInformer<V1Node, V1NodeList>(
             V1Node.class,
+            new NodeListerWatcher(http, projection),
             0,
+            new Cache<>(),
             (type, t) -> log.debug("Node watch ended: {}", t.toString()));
     informer.setTransform(obj -> obj instanceof V1Node node ? projection.slim(node) : obj);
     informer.addEventHandler(
@@ -64,7 +65,7 @@ public final class InformerNodeSource implements NodeSource {
           }
         });
     lister = new Lister<>(informer.getIndexer());
-    factory.startAllRegisteredInformers();
+    threads.execute(informer::run);
     // The last initial onAdd may run before hasSynced() turns true; make sure a reconcile follows.
     Thread.ofPlatform()
         .daemon()
@@ -97,8 +98,8 @@ public final class InformerNodeSource implements NodeSource {
   @Override
   public synchronized void close() {
     closed = true;
-    if (factory != null) {
-      factory.stopAllRegisteredInformers(true);
+    if (informer != null) {
+      informer.stop();
     }
     threads.shutdownNow();
   }

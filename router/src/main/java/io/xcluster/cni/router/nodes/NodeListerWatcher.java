@@ -1,17 +1,16 @@
 package io.xcluster.cni.router.nodes;
 
 import io.kubernetes.client.informer.ListerWatcher;
-import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.Pair;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1NodeList;
 import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.Watchable;
+import io.xcluster.cni.router.kube.KubeHttp;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import okhttp3.Call;
@@ -34,12 +33,12 @@ final class NodeListerWatcher implements ListerWatcher<V1Node, V1NodeList> {
   /** Nodes per list request, as client-go's reflector pages. */
   static final int PAGE = 500;
 
-  private final ApiClient client;
+  private final KubeHttp http;
   private final NodeJson json;
   private int failures;
 
-  NodeListerWatcher(ApiClient client, NodeProjection projection) {
-    this.client = client;
+  NodeListerWatcher(KubeHttp http, NodeProjection projection) {
+    this.http = http;
     this.json = new NodeJson(projection);
   }
 
@@ -108,24 +107,16 @@ final class NodeListerWatcher implements ListerWatcher<V1Node, V1NodeList> {
   }
 
   /**
-   * {@code GET /api/v1/nodes} through client-java's ApiClient (its authentication, TLS and base
-   * path), answered as a stream; a status other than 2xx becomes an {@link ApiException} with the
-   * code, as client-java's own calls report it.
+   * {@code GET /api/v1/nodes}, answered as a stream; a status other than 2xx becomes an {@link
+   * ApiException} with the code, as client-java's own calls report it.
    */
   private Response get(List<Pair> query) throws ApiException {
-    Call call =
-        client.buildCall(
-            null,
-            "/api/v1/nodes",
-            "GET",
-            query,
-            List.of(),
-            null,
-            new HashMap<>(Map.of("Accept", "application/json")),
-            new HashMap<>(),
-            new HashMap<>(),
-            new String[] {"BearerToken"},
-            null);
+    Call call;
+    try {
+      call = http.get("/api/v1/nodes", query);
+    } catch (IOException e) {
+      throw new ApiException(e);
+    }
     Response response;
     try {
       response = call.execute();

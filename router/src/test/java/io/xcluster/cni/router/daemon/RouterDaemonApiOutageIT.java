@@ -2,7 +2,6 @@ package io.xcluster.cni.router.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kubernetes.client.openapi.ApiClient;
 import io.xcluster.cni.annotations.NodeAnnotations;
 import io.xcluster.cni.router.host.LinkAddress;
 import io.xcluster.cni.router.host.LocalAddresses;
@@ -47,9 +46,9 @@ class RouterDaemonApiOutageIT {
       server.putNode(node("self", "10.0.0.0/24", "192.168.7.10"));
       server.putNode(node("a", "10.1.0.0/24", "192.168.7.1"));
       server.putNode(node("b", "10.2.0.0/24", "192.168.7.2"));
-      ApiClient client =
-          KubeClients.connectForWatching(server.writeKubeconfig(dir.resolve("kubeconfig")))
-              .client();
+      KubeClients.DaemonConnection api =
+          KubeClients.connectDaemon(server.writeKubeconfig(dir.resolve("kubeconfig")));
+      assertThat(api.lean()).as("https, its CA and a token: straight through okhttp").isTrue();
       NodeProjection projection = new NodeProjection(NodeAnnotations.fromSpec());
       RouterDaemon daemon =
           new RouterDaemon(
@@ -61,7 +60,7 @@ class RouterDaemonApiOutageIT {
                   Optional.empty()),
               new RouterDaemon.Parts(
                   NetlinkRouteTable.open(202, Route.MAIN_TABLE, false, ns.path()),
-                  new InformerNodeSource(client, projection),
+                  new InformerNodeSource(api.http(), projection),
                   LocalLinks.fixed(
                       new LocalAddresses(List.of(LinkAddress.of("veth0", "192.168.7.10/24")))),
                   Optional.empty(),

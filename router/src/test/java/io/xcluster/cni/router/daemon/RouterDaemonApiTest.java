@@ -11,6 +11,7 @@ import io.xcluster.cni.annotations.NodeAnnotations;
 import io.xcluster.cni.router.host.LinkAddress;
 import io.xcluster.cni.router.host.LocalAddresses;
 import io.xcluster.cni.router.host.LocalLinks;
+import io.xcluster.cni.router.kube.KubeHttp;
 import io.xcluster.cni.router.nodes.InformerNodeSource;
 import io.xcluster.cni.router.nodes.NodeProjection;
 import io.xcluster.cni.router.plan.PlannerConfig;
@@ -77,12 +78,12 @@ class RouterDaemonApiTest {
                   Optional.empty()),
               new RouterDaemon.Parts(
                   kernel,
-                  new InformerNodeSource(client, projection),
+                  new InformerNodeSource(KubeHttp.of(client), projection),
                   links,
-                  Optional.of(new KubeNodeEventSink(client, "self", Clock.systemUTC())),
+                  Optional.of(new KubeNodeEventSink(() -> client, "self", Clock.systemUTC())),
                   Optional.of(
                       new OwnAddressPublisher(
-                          links, "eth2", ADDR, "self", OwnAddressPublisher.kube(client)))));
+                          links, "eth2", ADDR, "self", OwnAddressPublisher.kube(() -> client)))));
       try {
         daemon.start();
         waitUntil(daemon::ready);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
+import io.xcluster.cni.router.kube.KubeHttp;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,7 @@ class TokenRequestSourceTest {
   HttpServer server;
   ApiClient client;
   final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+  final List<String> authorizations = new CopyOnWriteArrayList<>();
   final AtomicInteger issued = new AtomicInteger();
   volatile Duration lifetime = Duration.ofHours(24);
   volatile int status = 201;
@@ -55,6 +59,8 @@ class TokenRequestSourceTest {
             return;
           }
           requests.add(new ObjectMapper().readTree(body));
+          authorizations.add(
+              String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
           if (status != 201) {
             answer = "{\"kind\":\"Status\",\"code\":403}".getBytes(StandardCharsets.UTF_8);
           } else {
@@ -88,9 +94,37 @@ class TokenRequestSourceTest {
     server.stop(0);
   }
 
+  /** As the daemon asks: straight through okhttp, with its own service account's token. */
   private TokenRequestSource source(Duration minRefresh) {
+    KubeHttp http =
+        KubeHttp.lean(
+            HttpUrl.get("http://127.0.0.1:" + server.getAddress().getPort()),
+            new OkHttpClient(),
+            () -> "daemon-token");
     return new TokenRequestSource(
-        client, "kube-system", "xcluster-cni", Duration.ofHours(24), minRefresh);
+        http, "kube-system", "xcluster-cni", Duration.ofHours(24), minRefresh);
+  }
+
+  @Test
+  void throughClientJavasApiClientTheRequestIsTheSame() throws Exception {
+    TokenSource.Token t =
+        new TokenRequestSource(
+                KubeHttp.of(client),
+                "kube-system",
+                "xcluster-cni",
+                Duration.ofHours(24),
+                Duration.ofMinutes(1))
+            .token();
+
+    assertThat(t.value()).isEqualTo(InstallFixtures.token("issued-1"));
+    assertThat(t.expiry()).isPresent();
+    assertThat(requests)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.path("kind").asText()).isEqualTo("TokenRequest");
+              assertThat(r.path("spec").path("expirationSeconds").asLong()).isEqualTo(86400);
+            });
   }
 
   @Test
@@ -99,11 +133,14 @@ class TokenRequestSourceTest {
     TokenSource.Token t = source(Duration.ofMinutes(1)).token();
 
     assertThat(t.value()).isEqualTo(InstallFixtures.token("issued-1"));
+    assertThat(t.expiry()).isPresent();
+    assertThat(authorizations).containsExactly("Bearer daemon-token");
     assertThat(requests)
         .singleElement()
         .satisfies(
             r -> {
-              assertThat(r.path("kind").asText()).isIn("TokenRequest", "");
+              assertThat(r.path("kind").asText()).isEqualTo("TokenRequest");
+              assertThat(r.path("apiVersion").asText()).isEqualTo("authentication.k8s.io/v1");
               assertThat(r.path("spec").path("expirationSeconds").asLong()).isEqualTo(86400);
             });
     Instant now = Instant.now();

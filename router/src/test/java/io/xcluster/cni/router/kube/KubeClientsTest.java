@@ -90,6 +90,73 @@ class KubeClientsTest {
         .hasMessage("kubeconfig " + dir.resolve("absent") + " (from --kubeconfig) does not exist");
   }
 
+  @Test
+  void theDaemonGoesStraightThroughOkhttpForAnHttpsServerItsCaAndAToken() throws Exception {
+    try (FakeApiServer server = FakeApiServer.start(FakeApiServer.Scheme.HTTPS, "t0ken")) {
+      server.putNode(FakeNodes.small("n1", 1));
+      Path flag = server.writeKubeconfig(dir.resolve("flag"));
+
+      KubeClients.DaemonConnection c =
+          KubeClients.connectDaemon(
+              flag, env(Map.of()), dir.resolve("no-token"), dir.resolve("no-ca"), dir);
+
+      assertThat(c.lean()).isTrue();
+      assertThat(c.source()).isEqualTo("kubeconfig " + flag + " (from --kubeconfig)");
+      assertThat(get(c.http(), "/api/v1/nodes/n1")).contains("\"name\":\"n1\"");
+      // The generated API's client too, for Events and patches.
+      assertThat(new CoreV1Api(c.api().get()).readNode("n1").execute().getMetadata().getName())
+          .isEqualTo("n1");
+    }
+  }
+
+  @Test
+  void inAPodTheDaemonUsesTheServiceAccountsTokenAndCa() throws Exception {
+    try (FakeApiServer server = FakeApiServer.start(FakeApiServer.Scheme.HTTPS, "sa-t0ken")) {
+      server.putNode(FakeNodes.small("n1", 1));
+      Path token = Files.writeString(dir.resolve("token"), "sa-t0ken\n");
+      Path ca = Files.writeString(dir.resolve("ca.crt"), server.caPem());
+
+      KubeClients.DaemonConnection c =
+          KubeClients.connectDaemon(
+              null,
+              env(
+                  Map.of(
+                      "KUBERNETES_SERVICE_HOST",
+                      server.url().getHost(),
+                      "KUBERNETES_SERVICE_PORT",
+                      Integer.toString(server.url().getPort()))),
+              token,
+              ca,
+              dir.resolve("no-home"));
+
+      assertThat(c.lean()).isTrue();
+      assertThat(c.source()).isEqualTo("in-cluster service account");
+      assertThat(get(c.http(), "/api/v1/nodes/n1")).contains("\"name\":\"n1\"");
+    }
+  }
+
+  @Test
+  void anyOtherConfigurationGoesThroughClientJavasApiClient() throws Exception {
+    try (FakeApiServer server = FakeApiServer.start(FakeApiServer.Scheme.HTTP, "t")) {
+      server.putNode(FakeNodes.small("n1", 1));
+      Path flag = server.writeKubeconfig(dir.resolve("flag"));
+
+      KubeClients.DaemonConnection c =
+          KubeClients.connectDaemon(
+              flag, env(Map.of()), dir.resolve("no-token"), dir.resolve("no-ca"), dir);
+
+      assertThat(c.lean()).as("plain http").isFalse();
+      assertThat(get(c.http(), "/api/v1/nodes/n1")).contains("\"name\":\"n1\"");
+    }
+  }
+
+  private static String get(KubeHttp http, String path) throws IOException {
+    try (okhttp3.Response r = http.get(path, java.util.List.of()).execute()) {
+      assertThat(r.code()).isEqualTo(200);
+      return r.body().string();
+    }
+  }
+
   private static java.util.function.Function<String, String> env(Map<String, String> env) {
     return env::get;
   }

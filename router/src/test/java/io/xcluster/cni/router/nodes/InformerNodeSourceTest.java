@@ -7,6 +7,7 @@ import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
 import io.xcluster.cni.annotations.NodeAnnotations;
+import io.xcluster.cni.router.kube.KubeHttp;
 import io.xcluster.cni.testing.FakeApiServer;
 import io.xcluster.cni.testing.FakeNodes;
 import java.io.Reader;
@@ -47,7 +48,8 @@ class InformerNodeSourceTest {
       Semaphore changes = new Semaphore(0);
       NodeProjection projection =
           new NodeProjection(new NodeAnnotations(Optional.of(CIDR), Optional.empty()));
-      try (InformerNodeSource source = new InformerNodeSource(client(server, dir), projection)) {
+      try (InformerNodeSource source =
+          new InformerNodeSource(KubeHttp.of(client(server, dir)), projection)) {
         source.start(changes::release);
         waitUntil(source::hasSynced);
         assertThat(changes.tryAcquire(10, TimeUnit.SECONDS)).isTrue();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kubernetes.client.openapi.models.V1NodeList;
 import io.kubernetes.client.util.CallGeneratorParams;
 import io.xcluster.cni.annotations.NodeAnnotations;
+import io.xcluster.cni.router.kube.KubeHttp;
 import io.xcluster.cni.testing.FakeApiServer;
 import io.xcluster.cni.testing.FakeNodes;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class NodeListerWatcherTest {
       }
       NodeListerWatcher lw =
           new NodeListerWatcher(
-              InformerNodeSourceTest.client(server, dir),
+              KubeHttp.of(InformerNodeSourceTest.client(server, dir)),
               new NodeProjection(NodeAnnotations.fromSpec()));
 
       V1NodeList list = lw.list(new CallGeneratorParams(false, null, 30));
