@@ -112,22 +112,30 @@ public final class KubeClients {
             true,
             "in-cluster service account");
       }
-      ApiClient watching = connect(null, getenv, tokenFile, homeKubeconfig, true).client();
-      return new DaemonConnection(KubeHttp.of(watching), api, false, "in-cluster service account");
+      Connection watching = inCluster(Duration.ZERO);
+      return new DaemonConnection(KubeHttp.of(watching.client()), api, false, watching.source());
     }
-    String source = "kubeconfig " + file.path() + " (from " + file.origin() + ")";
-    KubeHttp lean = LeanHttp.forKubeconfig(readKubeconfig(file.path(), file.origin()));
+    KubeConfig config = readKubeconfig(file);
+    KubeHttp lean = LeanHttp.forKubeconfig(config);
     if (lean != null) {
-      return new DaemonConnection(lean, api, true, source);
+      return new DaemonConnection(lean, api, true, file.toString());
     }
-    ApiClient watching = connect(file.path(), getenv, tokenFile, homeKubeconfig, true).client();
-    return new DaemonConnection(KubeHttp.of(watching), api, false, source);
+    Connection watching = fromKubeconfig(file, config, Duration.ZERO);
+    return new DaemonConnection(KubeHttp.of(watching.client()), api, false, watching.source());
   }
 
   /** A kubeconfig file and what named it. */
-  private record Kubeconfig(Path path, String origin) {}
+  private record Kubeconfig(Path path, String origin) {
+    @Override
+    public String toString() {
+      return "kubeconfig " + path + " (from " + origin + ")";
+    }
+  }
 
-  /** The kubeconfig {@link #connect} would use, or null for the in-cluster configuration. */
+  /**
+   * The kubeconfig to use, in the order the class comment gives, or null for the in-cluster
+   * configuration.
+   */
   private static Kubeconfig kubeconfigFile(
       Path kubeconfig, Function<String, String> getenv, Path tokenFile, Path homeKubeconfig)
       throws IOException {
@@ -150,17 +158,16 @@ public final class KubeClients {
             + " with a service account");
   }
 
-  private static KubeConfig readKubeconfig(Path file, String origin) throws IOException {
+  private static KubeConfig readKubeconfig(Kubeconfig file) throws IOException {
     KubeConfig config;
-    try (Reader reader = Files.newBufferedReader(file)) {
+    try (Reader reader = Files.newBufferedReader(file.path())) {
       config = KubeConfig.loadKubeConfig(reader);
     } catch (NoSuchFileException e) {
-      throw new IOException("kubeconfig " + file + " (from " + origin + ") does not exist", e);
+      throw new IOException(file + " does not exist", e);
     } catch (IOException | RuntimeException e) {
-      throw new IOException(
-          "cannot read kubeconfig " + file + " (from " + origin + "): " + e.getMessage(), e);
+      throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
     }
-    config.setFile(file.toAbsolutePath().toFile());
+    config.setFile(file.path().toAbsolutePath().toFile());
     return config;
   }
 
@@ -203,37 +210,23 @@ public final class KubeClients {
       boolean watching)
       throws IOException {
     Duration readTimeout = watching ? Duration.ZERO : REQUEST_TIMEOUT;
-    if (kubeconfig != null) {
-      return fromKubeconfig(kubeconfig, "--kubeconfig", readTimeout);
-    }
-    String env = getenv.apply(Config.ENV_KUBECONFIG);
-    if (env != null && !env.isBlank()) {
-      String first = env.split(":")[0];
-      return fromKubeconfig(Path.of(first), "KUBECONFIG", readTimeout);
-    }
-    String host = getenv.apply(Config.ENV_SERVICE_HOST);
-    if (host != null && !host.isBlank() && Files.isReadable(tokenFile)) {
-      return new Connection(
-          ClientBuilder.cluster().setReadTimeout(readTimeout).build(),
-          "in-cluster service account");
-    }
-    if (Files.isReadable(homeKubeconfig)) {
-      return fromKubeconfig(homeKubeconfig, "the default kubeconfig", readTimeout);
-    }
-    throw new IOException(
-        "no Kubernetes API configured: pass --kubeconfig FILE, set KUBECONFIG, or run in a pod"
-            + " with a service account");
+    Kubeconfig file = kubeconfigFile(kubeconfig, getenv, tokenFile, homeKubeconfig);
+    return file == null
+        ? inCluster(readTimeout)
+        : fromKubeconfig(file, readKubeconfig(file), readTimeout);
   }
 
-  private static Connection fromKubeconfig(Path file, String origin, Duration readTimeout)
+  private static Connection inCluster(Duration readTimeout) throws IOException {
+    return new Connection(
+        ClientBuilder.cluster().setReadTimeout(readTimeout).build(), "in-cluster service account");
+  }
+
+  private static Connection fromKubeconfig(Kubeconfig file, KubeConfig config, Duration readTimeout)
       throws IOException {
-    KubeConfig config = readKubeconfig(file, origin);
     if (config.getServer() == null) {
-      throw new IOException(
-          "kubeconfig " + file + " (from " + origin + ") has no server in its current context");
+      throw new IOException(file + " has no server in its current context");
     }
     return new Connection(
-        ClientBuilder.kubeconfig(config).setReadTimeout(readTimeout).build(),
-        "kubeconfig " + file + " (from " + origin + ")");
+        ClientBuilder.kubeconfig(config).setReadTimeout(readTimeout).build(), file.toString());
   }
 }

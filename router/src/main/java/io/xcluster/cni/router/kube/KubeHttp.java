@@ -74,13 +74,13 @@ public interface KubeHttp {
    * empty for none) as the bearer token.
    */
   static KubeHttp lean(HttpUrl server, OkHttpClient http, Supplier<String> token) {
+    // The server's own path (a proxy's prefix, say) without its last slash; each path starts with
+    // one.
+    String serverPath = server.encodedPath();
+    String base =
+        serverPath.endsWith("/") ? serverPath.substring(0, serverPath.length() - 1) : serverPath;
     return (method, path, query, body, contentType) -> {
-      String base = server.encodedPath();
-      HttpUrl.Builder url =
-          server
-              .newBuilder()
-              .encodedPath(
-                  base.endsWith("/") ? base.substring(0, base.length() - 1) + path : base + path);
+      HttpUrl.Builder url = server.newBuilder().encodedPath(base + path);
       for (Pair p : query) {
         url.addQueryParameter(p.getName(), p.getValue());
       }
